@@ -1,0 +1,189 @@
+"""The ``kg`` command line: build, serve, stats, check, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kg.errors import KGError, ValidationFailed
+from kg.settings import Settings, load_settings
+
+__all__ = ["main"]
+
+
+def _echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group()
+@click.option("--config", type=click.Path(dir_okay=False), help="TOML settings file (or KG_CONFIG).")
+@click.option("--store", type=click.Choice(["memory", "neo4j"]), help="Graph store (or KG_STORE).")
+@click.option("--snapshot", type=click.Path(dir_okay=False), help="Embedded store file (or KG_SNAPSHOT).")
+@click.version_option(package_name="ketamine-kg")
+@click.pass_context
+def main(ctx: click.Context, config: str | None, store: str | None, snapshot: str | None) -> None:
+    """ketamine-kg: the evidence for ketamine and esketamine as a queryable knowledge graph."""
+    try:
+        ctx.obj = load_settings(config, store=store, snapshot=snapshot)
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+
+
+def _curated_loader(settings: Settings, curated_dir: str | None):  # type: ignore[no-untyped-def]
+    from loaders.curated import DEFAULT_DIR, CuratedLoader
+
+    return CuratedLoader(Path(curated_dir) if curated_dir else settings.curated_dir or DEFAULT_DIR)
+
+
+@main.command()
+@click.option("--curated-dir", type=click.Path(file_okay=False), help="Curated YAML directory.")
+@click.pass_obj
+def build(settings: Settings, curated_dir: str | None) -> None:
+    """Load every source, validate, and write the graph (nothing is written on any error)."""
+    from kg.pipeline import build as run_build
+    from kg.store.open import open_store
+
+    try:
+        loaders = [_curated_loader(settings, curated_dir)]
+        store = open_store(settings)
+        try:
+            result = run_build(loaders, store, progress=_echo_err)
+        finally:
+            store.close()
+    except ValidationFailed as err:
+        _echo_err(str(err.report))
+        raise click.ClickException(f"validation failed with {len(err.report.errors)} errors; nothing was written")
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    for warning in result.report.warnings:
+        _echo_err(str(warning))
+    target = settings.snapshot if settings.store == "memory" else settings.neo4j_uri or "local Neo4j"
+    click.echo(f"built {len(result.nodes)} nodes and {len(result.edges)} edges into {settings.store} ({target}) "
+               f"in {result.seconds:.2f}s")
+
+
+@main.command()
+@click.option("--curated-dir", type=click.Path(file_okay=False), help="Curated YAML directory.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def check(settings: Settings, curated_dir: str | None, as_json: bool) -> None:
+    """Validate the sources and report corpus coverage without writing anything."""
+    from kg.corpus import coverage
+    from kg.pipeline import collect
+
+    try:
+        _, nodes, edges, report = collect([_curated_loader(settings, curated_dir)], progress=_echo_err)
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    cov = coverage(nodes, edges)
+    if as_json:
+        click.echo(json.dumps({"problems": [p.to_dict() for p in report.problems], "coverage": cov}, indent=2))
+    else:
+        for problem in report.problems:
+            click.echo(str(problem))
+        click.echo(_format_coverage(cov))
+    if not report.ok:
+        sys.exit(1)
+
+
+def _format_coverage(cov: dict[str, object]) -> str:
+    lines = ["nodes by category:"]
+    lines += [f"  {k:<15} {v}" for k, v in cov["nodes"].items()]  # type: ignore[union-attr]
+    lines.append("edges by predicate:")
+    lines += [f"  {k:<24} {v}" for k, v in cov["edges"].items()]  # type: ignore[union-attr]
+    ids = cov["study_identifiers"]
+    lines.append("studies with identifiers: " + ", ".join(f"{k} {v}" for k, v in ids.items()))  # type: ignore[union-attr]
+    lines.append("studies by design: " + ", ".join(f"{k} {v}" for k, v in cov["designs"].items()))  # type: ignore[union-attr]
+    lacking = cov["without_external_id"]
+    lines.append(f"entities without an external id ({len(lacking)}):")  # type: ignore[arg-type]
+    lines += [f"  {item}" for item in lacking]  # type: ignore[union-attr]
+    return "\n".join(lines)
+
+
+@main.command()
+@click.pass_obj
+def stats(settings: Settings) -> None:
+    """Counts of the built graph by category and predicate, and corpus coverage."""
+    from kg.corpus import coverage
+    from kg.store.open import open_store
+
+    try:
+        store = open_store(settings)
+        try:
+            nodes, edges = list(store.iter_nodes()), list(store.iter_edges())
+        finally:
+            store.close()
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    if not nodes:
+        raise click.ClickException("the graph is empty: run `kg build` first")
+    click.echo(f"store: {settings.store}")
+    click.echo(_format_coverage(coverage(nodes, edges)))
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default 8765).")
+@click.pass_obj
+def serve(settings: Settings, host: str | None, port: int | None) -> None:
+    """Serve the JSON API and the web form (a production WSGI server when installed)."""
+    from service import create_app
+
+    settings = settings.with_overrides(host=host, port=port)
+    try:
+        app = create_app(settings)
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    if app.extensions["kg.store"].counts().total_nodes == 0:
+        _echo_err("warning: the graph is empty; run `kg build` first")
+    _echo_err(f"serving on http://{settings.host}:{settings.port}/ (store: {settings.store})")
+    try:
+        from waitress import serve as waitress_serve
+    except ImportError:
+        app.run(host=settings.host, port=settings.port)
+    else:
+        waitress_serve(app, host=settings.host, port=settings.port, threads=8)
+
+
+@main.group()
+def export() -> None:
+    """Export the schema or the graph."""
+
+
+@export.command("ontology")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+def export_ontology(output: str | None) -> None:
+    """The schema as OWL in Turtle, linked to Biolink."""
+    from kg.export.ontology import ontology_graph
+
+    _write(ontology_graph().serialize(format="turtle"), output)
+
+
+@export.command("rdf")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "json-ld"]), default="turtle")
+@click.pass_obj
+def export_rdf(settings: Settings, output: str | None, fmt: str) -> None:
+    """The graph as RDF with external IRIs and reified, provenanced edges."""
+    from kg.export.rdf import graph_to_rdf
+    from kg.store.open import open_store
+
+    store = open_store(settings)
+    try:
+        _write(graph_to_rdf(store).serialize(format=fmt), output)
+    finally:
+        store.close()
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        click.echo(text)
+        return
+    path = Path(output)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    _echo_err(f"wrote {path}")
