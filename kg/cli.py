@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -55,7 +56,8 @@ def build(settings: Settings, curated_dir: str | None) -> None:
             store.close()
     except ValidationFailed as err:
         _echo_err(str(err.report))
-        raise click.ClickException(f"validation failed with {len(err.report.errors)} errors; nothing was written")
+        message = f"validation failed with {len(err.report.errors)} errors; nothing was written"
+        raise click.ClickException(message) from err
     except KGError as err:
         raise click.ClickException(str(err)) from err
     for warning in result.report.warnings:
@@ -89,17 +91,17 @@ def check(settings: Settings, curated_dir: str | None, as_json: bool) -> None:
         sys.exit(1)
 
 
-def _format_coverage(cov: dict[str, object]) -> str:
+def _format_coverage(cov: dict[str, Any]) -> str:
     lines = ["nodes by category:"]
-    lines += [f"  {k:<15} {v}" for k, v in cov["nodes"].items()]  # type: ignore[union-attr]
+    lines += [f"  {k:<15} {v}" for k, v in cov["nodes"].items()]
     lines.append("edges by predicate:")
-    lines += [f"  {k:<24} {v}" for k, v in cov["edges"].items()]  # type: ignore[union-attr]
+    lines += [f"  {k:<24} {v}" for k, v in cov["edges"].items()]
     ids = cov["study_identifiers"]
-    lines.append("studies with identifiers: " + ", ".join(f"{k} {v}" for k, v in ids.items()))  # type: ignore[union-attr]
-    lines.append("studies by design: " + ", ".join(f"{k} {v}" for k, v in cov["designs"].items()))  # type: ignore[union-attr]
+    lines.append("studies with identifiers: " + ", ".join(f"{k} {v}" for k, v in ids.items()))
+    lines.append("studies by design: " + ", ".join(f"{k} {v}" for k, v in cov["designs"].items()))
     lacking = cov["without_external_id"]
-    lines.append(f"entities without an external id ({len(lacking)}):")  # type: ignore[arg-type]
-    lines += [f"  {item}" for item in lacking]  # type: ignore[union-attr]
+    lines.append(f"entities without an external id ({len(lacking)}):")
+    lines += [f"  {item}" for item in lacking]
     return "\n".join(lines)
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.validate import Report
+
 
 class KGError(Exception):
     """Base class of every error ketamine-kg raises on purpose."""
@@ -18,7 +23,7 @@ class SchemaError(KGError):
 class ValidationFailed(KGError):
     """Records failed validation; nothing was written. Carries the report."""
 
-    def __init__(self, report: object) -> None:
+    def __init__(self, report: Report) -> None:
         self.report = report
         super().__init__(str(report))
 

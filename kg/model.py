@@ -113,7 +113,7 @@ class Node:
 
 def edge_id(subject: str, predicate: str, object: str, qualifier: str = "") -> str:
     """A deterministic edge id, so rebuilding the same facts yields the same ids."""
-    digest = hashlib.sha1(f"{subject}|{predicate}|{object}|{qualifier}".encode()).hexdigest()
+    digest = hashlib.sha1(f"{subject}|{predicate}|{object}|{qualifier}".encode(), usedforsecurity=False).hexdigest()
     return f"ketkg:e{digest[:20]}"
 
 

@@ -11,7 +11,7 @@ from loaders.yamlfile import LINE_KEY
 from ontology import Schema
 
 if TYPE_CHECKING:
-    from loaders.curated import _Record, _State
+    from loaders.curated import _State
 
 __all__ = ["study_node", "study_edges", "study_curies"]
 

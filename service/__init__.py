@@ -20,7 +20,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: one blueprint per concern, the store kept in ``app.extensions``."""
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=256 * 1024, JSON_SORT_KEYS=False)
+    app.config.update(MAX_CONTENT_LENGTH=256 * 1024)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     if test_config:
         app.config.update(test_config)
     settings = settings or load_settings()

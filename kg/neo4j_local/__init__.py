@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 DEFAULT_PORT = 7687
-DEFAULT_PASSWORD = "ketamine-kg-dev"
+DEFAULT_PASSWORD = "ketamine-kg-dev"  # noqa: S105 - the documented development default
 MIN_PASSWORD_LENGTH = 8
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kg.errors import KGError
 
-class Neo4jLocalError(RuntimeError):
+
+class Neo4jLocalError(KGError):
     """Base class: the local Neo4j could not be built, started or stopped."""
 
 

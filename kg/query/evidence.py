@@ -88,7 +88,20 @@ def _study_row(study: Node, conditions: list[str], chain_edges: list[Edge]) -> d
         "nct": p.get("nct"), "matched_conditions": conditions,
         "result": outcomes[0].get("result") if outcomes else None,
         "direction": outcomes[0].get("direction") if outcomes else None,
+        "adverse_effects_text": p.get("adverse_effects_text"), "adverse_effects": [],
     }
+
+
+def _add_adverse_effects(store: GraphStore, rows: list[dict[str, Any]]) -> None:
+    """Attach each study's REPORTS_ADVERSE_EFFECT edges (name, incidence, arm) to its row."""
+    by_id = {r["id"]: r for r in rows}
+    edges = store.edges_of(sorted(by_id), "out", ["REPORTS_ADVERSE_EFFECT"])
+    names = store.get_nodes({e.object for e in edges})
+    for e in edges:
+        node = names.get(e.object)
+        by_id[e.subject]["adverse_effects"].append({
+            "id": e.object, "name": node.name if node else e.object,
+            "incidence": e.properties.get("incidence"), "arm": e.properties.get("arm")})
 
 
 def _keep(study: Node, q: EvidenceQuery) -> bool:
@@ -117,7 +130,8 @@ def evidence(store: GraphStore, query: EvidenceQuery) -> EvidenceAnswer:
     chains = store.evidence_chains([s.id for s in sources], conditions)
     ids = {i for c in chains for i in c.nodes}
     nodes = store.get_nodes(ids)
-    kept, by_study = [], {}
+    kept: list[Chain] = []
+    by_study: dict[str, tuple[Node, set[str]]] = {}
     for chain in chains:
         studies = [nodes[i] for i in chain.nodes if nodes[i].category == "Study"]
         if any(not _keep(s, query) for s in studies):
@@ -131,4 +145,5 @@ def evidence(store: GraphStore, query: EvidenceQuery) -> EvidenceAnswer:
     rows = [_study_row(s, sorted(conds), [e for e in outcome_edges if e.subject == sid and e.object in conds])
             for sid, (s, conds) in by_study.items()]
     rows.sort(key=lambda r: (r["evidence_level"] or 9, -(r["year"] or 0), -(r["n"] or 0), r["id"]))
+    _add_adverse_effects(store, rows)
     return EvidenceAnswer(sources, targets, conditions, kept, rows, nodes)
