@@ -39,19 +39,42 @@ def _curated_loader(settings: Settings, curated_dir: str | None):  # type: ignor
     return CuratedLoader(Path(curated_dir) if curated_dir else settings.curated_dir or DEFAULT_DIR)
 
 
+def _public_sources(sources: tuple[str, ...], sssom: tuple[str, ...], biolink_prefixes: str | None):  # type: ignore[no-untyped-def]
+    """Loaders for ``--source NAME=PATH`` options and the normaliser that merges their ids (None if no option)."""
+    from kg.normalize import make_normalizer
+    from loaders.sources import make_loader, parse_source_options
+
+    loaders = [make_loader(name, paths, progress=True) for name, paths in parse_source_options(sources).items()]
+    if not loaders and not sssom and not biolink_prefixes:
+        return [], None
+    return loaders, make_normalizer([Path(p) for p in sssom], Path(biolink_prefixes) if biolink_prefixes else None)
+
+
 @main.command()
 @click.option("--curated-dir", type=click.Path(file_okay=False), help="Curated YAML directory.")
+@click.option("--source", "sources", multiple=True, metavar="NAME=PATH",
+              help="Also load a public source (hetionet, sider, drugcentral, obo, disease-ontology, mesh) from a "
+                   "file or directory; repeatable, paths of one source add up.")
+@click.option("--sssom", multiple=True, type=click.Path(dir_okay=False, exists=True),
+              help="SSSOM mapping file whose exact matches merge ids (repeatable).")
+@click.option("--biolink-prefixes", type=click.Path(dir_okay=False, exists=True),
+              help="Biolink preferred_prefixes_per_class.json: which id is preferred when records merge.")
 @click.pass_obj
-def build(settings: Settings, curated_dir: str | None) -> None:
-    """Load every source, validate, and write the graph (nothing is written on any error)."""
+def build(settings: Settings, curated_dir: str | None, sources: tuple[str, ...], sssom: tuple[str, ...],
+          biolink_prefixes: str | None) -> None:
+    """Load every source, validate, and write the graph (nothing is written on any error).
+
+    With no --source option only the curated corpus is built, exactly as before.
+    """
     from kg.pipeline import build as run_build
     from kg.store.open import open_store
 
     try:
-        loaders = [_curated_loader(settings, curated_dir)]
+        extra, normalizer = _public_sources(sources, sssom, biolink_prefixes)
+        loaders = [_curated_loader(settings, curated_dir), *extra]
         store = open_store(settings)
         try:
-            result = run_build(loaders, store, progress=_echo_err)
+            result = run_build(loaders, store, progress=_echo_err, normalize=normalizer)
         finally:
             store.close()
     except ValidationFailed as err:

@@ -42,3 +42,15 @@ class QueryError(KGError):
 
 class StoreUnavailable(KGError):
     """The store cannot be reached or opened (server down, wrong credentials, corrupt file)."""
+
+
+class CypherRefused(QueryError):
+    """Analyst Cypher that would write, load files, run several statements or call a non-allowed procedure."""
+
+
+class CypherUnsupported(QueryError):
+    """Analyst Cypher using a feature the serving store's Cypher engine does not have."""
+
+
+class CypherTimeout(QueryError):
+    """Analyst Cypher that did not finish within the time limit (it was stopped)."""

@@ -21,6 +21,8 @@ from ontology import Schema, load_schema
 __all__ = ["BuildResult", "collect", "build"]
 
 Progress = Callable[[str], None]
+# A normalisation step: records in, merged records and a report of what it could not merge out.
+Normalize = Callable[[Sequence[Node], Sequence[Edge]], tuple[list[Node], list[Edge], Report]]
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,18 @@ def _merge(batches: Sequence[Batch]) -> tuple[list[Node], list[Edge]]:
     return node_list, edge_list
 
 
-def collect(loaders: Sequence[Loader], schema: Schema | None = None,
-            progress: Progress = _quiet) -> tuple[list[Batch], list[Node], list[Edge], Report]:
-    """Run every loader and validate the merged records; write nothing."""
+def _normalize(normalize: Normalize, nodes: list[Node], edges: list[Edge],
+               progress: Progress) -> tuple[list[Node], list[Edge], Report]:
+    """The optional step between collecting and validating: merge ids of the same entity."""
+    progress(f"normalising identifiers of {len(nodes)} nodes and {len(edges)} edges ...")
+    nodes, edges, report = normalize(nodes, edges)
+    progress(f"  {len(nodes)} nodes, {len(edges)} edges after merging, {len(report.problems)} problems")
+    return nodes, edges, report
+
+
+def collect(loaders: Sequence[Loader], schema: Schema | None = None, progress: Progress = _quiet,
+            normalize: Normalize | None = None) -> tuple[list[Batch], list[Node], list[Edge], Report]:
+    """Run every loader, normalise ids if asked (see :mod:`kg.normalize`), validate; write nothing."""
     schema = schema or load_schema()
     batches = []
     for loader in loaders:
@@ -70,22 +81,27 @@ def collect(loaders: Sequence[Loader], schema: Schema | None = None,
         progress(f"  {len(batch.nodes)} nodes, {len(batch.edges)} edges, {len(batch.report.problems)} problems")
         batches.append(batch)
     nodes, edges = _merge(batches)
+    normalized = Report()
+    if normalize is not None:
+        nodes, edges, normalized = _normalize(normalize, nodes, edges, progress)
     progress(f"validating {len(nodes)} nodes and {len(edges)} edges ...")
     report = validate(nodes, edges, schema)
+    report.problems[:0] = normalized.problems
     for batch in reversed(batches):
         report.problems[:0] = batch.report.problems
     return batches, nodes, edges, report
 
 
 def build(loaders: Sequence[Loader], store: GraphStore, schema: Schema | None = None,
-          progress: Progress = _quiet, strict: bool = True) -> BuildResult:
+          progress: Progress = _quiet, strict: bool = True, normalize: Normalize | None = None) -> BuildResult:
     """Load, validate and, if there are no errors, replace the store's contents.
 
     Raises :class:`ValidationFailed` (carrying the report) when ``strict`` and any error was
-    found; the store is untouched in that case.
+    found; the store is untouched in that case. ``normalize`` (e.g. a :class:`kg.normalize.Normalizer`)
+    merges records of the same entity before validation; without it records are kept as loaded.
     """
     started = time.perf_counter()
-    batches, nodes, edges, report = collect(loaders, schema, progress)
+    batches, nodes, edges, report = collect(loaders, schema, progress, normalize)
     if not report.ok:
         if strict:
             raise ValidationFailed(report)

@@ -7,10 +7,11 @@ set -euo pipefail
 if [ ! -x /usr/bin/chromium ]; then
     SUDO=""
     if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update
+    $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends chromium fonts-dejavu-core
 fi
 
-if ! python -c "import playwright" >/dev/null 2>&1; then
-    python -m pip install --quiet "playwright>=1.40"
+PY=${PYTHON:-python3}
+if ! "$PY" -c "import playwright" >/dev/null 2>&1; then
+    "$PY" -m pip install --quiet "playwright>=1.40"
 fi

@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-if [ -x scripts/install-web-assets.sh ]; then scripts/install-web-assets.sh; fi
+scripts/install-web-assets.sh
 .venv/bin/kg build
 exec .venv/bin/kg serve --host 127.0.0.1 "$@"

@@ -5,9 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
-for step in scripts/install-web-assets.sh scripts/install-browser.sh; do
-  if [ -x "$step" ]; then "$step"; fi
-done
+scripts/install-web-assets.sh
+PYTHON=.venv/bin/python bash scripts/install-browser.sh
 echo "==> ruff" >&2
 .venv/bin/ruff check kg ontology loaders service tests
 echo "==> mypy" >&2

@@ -36,4 +36,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     errors.register(app)
     app.register_blueprint(api.bp)
+    from service import web
+
+    app.register_blueprint(web.bp)
     return app

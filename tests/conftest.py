@@ -57,3 +57,81 @@ def shared_data(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data file {path} is absent (tests read it from ../shared/data)")
     return path
+
+
+# -- Neo4j: one real server per test session ------------------------------------------------
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """(uri, user, password) of a real Neo4j for the session.
+
+    ``NEO4J_URI`` (with ``NEO4J_USER``/``NEO4J_PASSWORD``) names an existing server, whose
+    ketamine-kg graph (its ``Entity`` nodes) the tests overwrite; otherwise a local Neo4j is
+    started with :mod:`kg.neo4j_local` on a free port with a temporary data directory, and
+    stopped at the end. Skips if neither is possible for want of Java or Maven.
+    """
+    import os
+    import shutil
+    import socket
+
+    from kg import neo4j_local
+
+    if os.environ.get("NEO4J_URI"):
+        yield (os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
+               os.environ.get("NEO4J_PASSWORD", neo4j_local.DEFAULT_PASSWORD))
+        return
+    if shutil.which("java") is None or shutil.which("mvn") is None:
+        pytest.skip("no NEO4J_URI, and the local Neo4j needs Java 17+ and Maven on PATH")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    state = tmp_path_factory.mktemp("neo4j-state")
+    password = "kg-test-password"
+    status = neo4j_local.start(port, state / "data", password, state_dir=state)
+    try:
+        yield status.uri, neo4j_local.USER, password
+    finally:
+        neo4j_local.stop(port, state_dir=state)
+
+
+@pytest.fixture
+def neo4j_store(neo4j_server):
+    """A :class:`~kg.store.neo4j_store.Neo4jStore` on the session's server, emptied first."""
+    from kg.store.neo4j_store import Neo4jStore
+
+    uri, user, password = neo4j_server
+    store = Neo4jStore(uri, user, password)
+    store.replace_all([], [])
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["memory", "neo4j"])
+def empty_store(request):
+    """An empty store of each backend: contract tests that use it run against both."""
+    if request.param == "memory":
+        return MemoryStore()
+    return request.getfixturevalue("neo4j_store")
+
+
+# -- the full curated corpus (being curated in parallel: built without refusing on errors) ---------
+@pytest.fixture(scope="session")
+def corpus_records():
+    """Nodes and edges of data/curated, validated but kept even when the report has errors."""
+    from kg.pipeline import collect
+
+    _, nodes, edges, _ = collect([CuratedLoader()])
+    return nodes, edges
+
+
+@pytest.fixture(scope="session")
+def corpus_store(corpus_records) -> MemoryStore:
+    """An in-memory store of the whole curated corpus, shared by read-only tests."""
+    store = MemoryStore()
+    store.replace_all(*corpus_records)
+    return store
+
+
+@pytest.fixture
+def corpus_client(corpus_store, tmp_path):
+    settings = Settings(snapshot=tmp_path / "graph.jsonl")
+    return create_app(settings, store=corpus_store, test_config={"TESTING": True}).test_client()

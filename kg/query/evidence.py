@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.model import Edge, Node
+from kg.query.consensus import consensus
 from kg.query.resolve import resolve
 from kg.store.base import Chain, GraphStore
 from ontology import load_schema
@@ -44,6 +45,7 @@ class EvidenceAnswer:
     chains: list[Chain]
     studies: list[dict[str, Any]]
     nodes: dict[str, Node] = field(default_factory=dict)
+    consensus: list[dict[str, Any]] = field(default_factory=list)  # see kg.query.consensus
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +55,7 @@ class EvidenceAnswer:
             "chains": [{"nodes": [_brief(self.nodes[i]) for i in c.nodes],
                         "edges": [_edge(e) for e in c.edges]} for c in self.chains],
             "studies": self.studies,
+            "consensus": self.consensus,
         }
 
 
@@ -146,4 +149,4 @@ def evidence(store: GraphStore, query: EvidenceQuery) -> EvidenceAnswer:
             for sid, (s, conds) in by_study.items()]
     rows.sort(key=lambda r: (r["evidence_level"] or 9, -(r["year"] or 0), -(r["n"] or 0), r["id"]))
     _add_adverse_effects(store, rows)
-    return EvidenceAnswer(sources, targets, conditions, kept, rows, nodes)
+    return EvidenceAnswer(sources, targets, conditions, kept, rows, nodes, consensus(store, kept, nodes))

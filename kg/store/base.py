@@ -7,13 +7,14 @@ both; any query that answers differently on the two is a bug.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from kg.model import Edge, Node
 
-__all__ = ["GraphCounts", "WriteSummary", "Chain", "Subgraph", "SearchHit", "GraphStore", "DIRECTIONS"]
+__all__ = ["GraphCounts", "WriteSummary", "Chain", "Subgraph", "SearchHit", "CypherResult", "GraphStore",
+           "DIRECTIONS"]
 
 DIRECTIONS = ("out", "in", "both")
 
@@ -70,6 +71,24 @@ class SearchHit:
     node: Node
     score: float
     matched: str
+
+
+@dataclass(frozen=True)
+class CypherResult:
+    """The answer to an analyst Cypher query.
+
+    ``rows`` hold JSON-safe values (nodes and relationships in the shapes of
+    :mod:`kg.store.projection`); ``truncated`` says the row cap cut the answer short.
+    """
+
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+    elapsed_ms: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"columns": self.columns, "rows": self.rows, "truncated": self.truncated,
+                "elapsed_ms": round(self.elapsed_ms, 3)}
 
 
 @runtime_checkable
@@ -142,6 +161,16 @@ class GraphStore(Protocol):
 
     def search(self, text: str, category: str | None = None, limit: int = 10) -> list[SearchHit]:
         """Nodes matching ``text`` by id, xref, name or synonym, scored by :mod:`kg.query.search`."""
+        ...
+
+    def cypher(self, query: str, params: Mapping[str, Any] | None = None, timeout: float = 10.0,
+               row_cap: int = 10_000) -> CypherResult:
+        """Run one read-only analyst Cypher query (checked by :mod:`kg.query.cypher_guard`).
+
+        Stops the query after ``timeout`` seconds (:class:`~kg.errors.CypherTimeout`) and keeps at
+        most ``row_cap`` rows. Refused queries raise :class:`~kg.errors.CypherRefused`; features the
+        backend's engine lacks raise :class:`~kg.errors.CypherUnsupported`.
+        """
         ...
 
     def close(self) -> None:

@@ -12,7 +12,7 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from kg.errors import StoreUnavailable
 from kg.model import Edge, Node
 from kg.query import chains as reference
 from kg.query.search import rank
-from kg.store.base import Chain, GraphCounts, SearchHit, Subgraph, WriteSummary
+from kg.store.base import Chain, CypherResult, GraphCounts, SearchHit, Subgraph, WriteSummary
 
 __all__ = ["MemoryStore", "SNAPSHOT_FORMAT"]
 
@@ -41,6 +41,7 @@ class MemoryStore:
     """
 
     backend = "memory"
+    _cypher_view: Any = None  # the Cypher-shaped copy of ``graph``, built on first use
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else None
@@ -130,6 +131,14 @@ class MemoryStore:
     def search(self, text: str, category: str | None = None, limit: int = 10) -> list[SearchHit]:
         records = (d["record"] for _, d in self.graph.nodes(data=True))
         return rank(records, text, category, limit)
+
+    def cypher(self, query: str, params: Mapping[str, Any] | None = None, timeout: float = 10.0,
+               row_cap: int = 10_000) -> CypherResult:
+        from kg.store.memory_cypher import CypherView, run_cypher
+
+        if self._cypher_view is None or self._cypher_view.source is not self.graph:
+            self._cypher_view = CypherView(self.graph)
+        return run_cypher(self._cypher_view, query, params, timeout, row_cap)
 
     def close(self) -> None:
         """Nothing to release: the snapshot is written on every ``replace_all``."""

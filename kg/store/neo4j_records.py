@@ -1,0 +1,147 @@
+"""How :class:`~kg.model.Node` and :class:`~kg.model.Edge` records become Neo4j properties and back.
+
+Analysts' Cypher sees the maps of :mod:`kg.store.projection` (the same on every store).
+Besides them the store keeps its own bookkeeping under ``_kg_*`` names, never shown to
+analysts: the exact record as JSON (``_kg_properties``, ``_kg_provenance``), so nested values,
+``None`` and key order round-trip; the normalised id, xrefs and names that
+:mod:`kg.query.search` compares (``_kg_search_*``); and ``_kg_build``, the write that last
+touched the record (records left from an older write are deleted after a rebuild).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from difflib import SequenceMatcher
+from typing import Any
+
+from neo4j.graph import Node as GraphNode
+from neo4j.graph import Path, Relationship
+
+from kg.errors import KGError
+from kg.model import Edge, Node, Provenance
+from kg.query.search import normalise
+from kg.store.projection import edge_properties, node_json, node_properties, relationship_json
+
+__all__ = ["node_row", "edge_row", "node_from", "edge_from", "fuzzy_ratio", "INTERNAL_PREFIX", "public_properties",
+           "cypher_json", "COMMON_LABEL"]
+
+INTERNAL_PREFIX = "_kg_"
+COMMON_LABEL = "Entity"
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def _kind(value: Any) -> str | None:
+    """The Neo4j property kind of a scalar value, or None if Neo4j cannot hold it as is."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int" if _INT64[0] <= value <= _INT64[1] else None
+    if isinstance(value, float | str):
+        return type(value).__name__
+    return None
+
+
+def _storable(value: Any) -> Any:
+    """A projection value as Neo4j stores it: mixed-type lists and huge ints become JSON text."""
+    if isinstance(value, list):
+        kinds = {_kind(item) for item in value}
+        return value if len(kinds) <= 1 and None not in kinds else json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) or _kind(value) is not None else json.dumps(value)
+
+
+def _json(value: Any, what: str) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=True)
+    except (TypeError, ValueError) as err:
+        raise KGError(f"{what} {value!r} cannot be stored: it is not JSON-serialisable ({err})") from err
+
+
+def _plain(properties: dict[str, Any], what: str) -> dict[str, Any]:
+    try:
+        return {key: _storable(value) for key, value in properties.items()}
+    except (TypeError, ValueError) as err:
+        raise KGError(f"{what} cannot be stored: a value is not JSON-serialisable ({err})") from err
+
+
+def node_row(node: Node, build: str) -> dict[str, Any]:
+    """The ``UNWIND`` row that writes ``node``: its id and the full property map."""
+    props = _plain(node_properties(node), f"node {node.id}")
+    props.update({
+        "_kg_properties": _json(node.properties, f"properties of {node.id}"),
+        "_kg_search_id": normalise(node.id),
+        "_kg_search_xrefs": [normalise(x) for x in node.xrefs],
+        "_kg_search_texts": [normalise(node.name), *(normalise(s) for s in node.synonyms)],
+        "_kg_build": build,
+    })
+    return {"id": node.id, "props": props}
+
+
+def edge_row(edge: Edge, build: str) -> dict[str, Any]:
+    """The ``UNWIND`` row that writes ``edge``: its id, ends and the full property map."""
+    props = _plain(edge_properties(edge), f"edge {edge.id}")
+    props["_kg_properties"] = _json(edge.properties, f"properties of {edge.id}")
+    props["_kg_build"] = build
+    if edge.provenance is not None:
+        props["_kg_provenance"] = _json(edge.provenance.to_dict(), f"provenance of {edge.id}")
+    return {"id": edge.id, "subject": edge.subject, "object": edge.object, "props": props}
+
+
+def node_from(data: dict[str, Any]) -> Node:
+    """The node from its map projection (id, category, name, synonyms, xrefs, source, _kg_properties)."""
+    return Node(
+        id=data["id"],
+        category=data["category"],
+        name=data["name"],
+        synonyms=tuple(data.get("synonyms") or ()),
+        xrefs=tuple(data.get("xrefs") or ()),
+        properties=json.loads(data.get("_kg_properties") or "{}"),
+        source=data.get("source"),
+    )
+
+
+def edge_from(data: dict[str, Any]) -> Edge:
+    """The edge from ``{type, subject, object, qualifier, properties, provenance}``."""
+    provenance = data.get("provenance")
+    return Edge(
+        subject=data["subject"],
+        predicate=data["type"],
+        object=data["object"],
+        provenance=Provenance.from_dict(json.loads(provenance)) if provenance else None,
+        properties=json.loads(data.get("properties") or "{}"),
+        qualifier=data.get("qualifier") or "",
+    )
+
+
+def public_properties(properties: dict[str, Any]) -> dict[str, Any]:
+    """``properties`` without the store's own ``_kg_*`` bookkeeping (what analysts see)."""
+    return {k: v for k, v in properties.items() if not k.startswith(INTERNAL_PREFIX)}
+
+
+def fuzzy_ratio(query: str, texts: Iterable[str]) -> float:
+    """The best difflib ratio of ``query`` against the texts, as :func:`kg.query.search.score_node`."""
+    return max((SequenceMatcher(None, query, text[: len(query) + 3]).ratio() for text in texts), default=0.0)
+
+
+def cypher_json(value: Any) -> Any:
+    """A value of an analyst query's answer in the JSON shapes of :mod:`kg.store.projection`.
+
+    Nodes lose the common ``Entity`` label and the ``_kg_*`` bookkeeping, so they look as on
+    the embedded store; paths become ``{"nodes": [...], "relationships": [...]}``; temporal
+    and spatial values become their ISO / WKT-like text.
+    """
+    if isinstance(value, GraphNode):
+        return node_json(set(value.labels) - {COMMON_LABEL}, public_properties(dict(value)))
+    if isinstance(value, Relationship):
+        return relationship_json(value.type, public_properties(dict(value)))
+    if isinstance(value, Path):
+        return {"nodes": [cypher_json(n) for n in value.nodes],
+                "relationships": [cypher_json(r) for r in value.relationships]}
+    if isinstance(value, dict):
+        return {str(k): cypher_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [cypher_json(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    iso = getattr(value, "iso_format", None)
+    return iso() if callable(iso) else str(value)
