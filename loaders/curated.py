@@ -70,7 +70,12 @@ class CuratedLoader:
     def files(self) -> list[Path]:
         if not self.directory.is_dir():
             raise SourceError(f"{self.directory}: curated data directory does not exist")
-        return sorted(p for p in self.directory.rglob("*.yaml") if p.is_file())
+        root = self.directory.resolve()
+        files = sorted(p for p in self.directory.rglob("*.yaml") if p.is_file())
+        escaping = [p for p in files if not p.resolve().is_relative_to(root)]
+        if escaping:
+            raise SourceError(f"{escaping[0]}: resolves outside the data directory {root}; refusing to read it")
+        return files
 
     def load(self) -> Batch:
         files = self.files()

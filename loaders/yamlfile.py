@@ -15,7 +15,17 @@ LINE_KEY = "__line__"
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader whose mappings carry their 1-based line under ``LINE_KEY``."""
+    """A SafeLoader whose mappings carry their 1-based line under ``LINE_KEY``.
+
+    Anchors and aliases are refused: the corpus never needs them, and they are how
+    "billion laughs" documents make a small file expand without limit.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", event.start_mark)
+        return super().compose_node(parent, index)  # type: ignore[arg-type,no-any-return]
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:

@@ -160,9 +160,16 @@ def _write_snapshot(path: Path, graph: nx.MultiDiGraph) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp_name, path)
+        _sweep_stale_temporaries(path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _sweep_stale_temporaries(path: Path) -> None:
+    """Remove temporary files left by writers that were killed before their rename."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
 
 
 def _read_snapshot(path: Path) -> nx.MultiDiGraph:
