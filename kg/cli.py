@@ -53,15 +53,18 @@ def _public_sources(sources: tuple[str, ...], sssom: tuple[str, ...], biolink_pr
 @main.command()
 @click.option("--curated-dir", type=click.Path(file_okay=False), help="Curated YAML directory.")
 @click.option("--source", "sources", multiple=True, metavar="NAME=PATH",
-              help="Also load a public source (hetionet, sider, drugcentral, obo, disease-ontology, mesh) from a "
+              help="Also load a source (hetionet, sider, drugcentral, obo, disease-ontology, mesh, kgx, "
+                   "clinicaltrials, pubmed) from a "
                    "file or directory; repeatable, paths of one source add up.")
 @click.option("--sssom", multiple=True, type=click.Path(dir_okay=False, exists=True),
               help="SSSOM mapping file whose exact matches merge ids (repeatable).")
 @click.option("--biolink-prefixes", type=click.Path(dir_okay=False, exists=True),
               help="Biolink preferred_prefixes_per_class.json: which id is preferred when records merge.")
+@click.option("--open-only", is_flag=True,
+              help="Keep only openly licensed records (no CC BY-NC/-SA or custom-licence sources).")
 @click.pass_obj
 def build(settings: Settings, curated_dir: str | None, sources: tuple[str, ...], sssom: tuple[str, ...],
-          biolink_prefixes: str | None) -> None:
+          biolink_prefixes: str | None, open_only: bool) -> None:
     """Load every source, validate, and write the graph (nothing is written on any error).
 
     With no --source option only the curated corpus is built, exactly as before.
@@ -72,6 +75,10 @@ def build(settings: Settings, curated_dir: str | None, sources: tuple[str, ...],
     try:
         extra, normalizer = _public_sources(sources, sssom, biolink_prefixes)
         loaders = [_curated_loader(settings, curated_dir), *extra]
+        if open_only:
+            from kg.licenses import OpenOnly
+
+            loaders = [OpenOnly(loader) for loader in loaders]
         store = open_store(settings)
         try:
             result = run_build(loaders, store, progress=_echo_err, normalize=normalizer)
@@ -145,8 +152,12 @@ def stats(settings: Settings) -> None:
         raise click.ClickException(str(err)) from err
     if not nodes:
         raise click.ClickException("the graph is empty: run `kg build` first")
+    from kg.cli_links import format_sources
+    from kg.licenses import source_licenses
+
     click.echo(f"store: {settings.store}")
     click.echo(_format_coverage(coverage(nodes, edges)))
+    click.echo(format_sources(source_licenses(nodes, edges)))
 
 
 @main.command()
@@ -190,17 +201,23 @@ def export_ontology(output: str | None) -> None:
 @export.command("rdf")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "json-ld"]), default="turtle")
+@click.option("--with-ontology", is_flag=True, help="Add the schema's OWL (classes and properties linked to Biolink).")
 @click.pass_obj
-def export_rdf(settings: Settings, output: str | None, fmt: str) -> None:
-    """The graph as RDF with external IRIs and reified, provenanced edges."""
+def export_rdf(settings: Settings, output: str | None, fmt: str, with_ontology: bool) -> None:
+    """The graph as RDF with external IRIs and reified, provenanced, licensed edges."""
     from kg.export.rdf import graph_to_rdf
     from kg.store.open import open_store
 
-    store = open_store(settings)
     try:
-        _write(graph_to_rdf(store).serialize(format=fmt), output)
-    finally:
-        store.close()
+        store = open_store(settings)
+        try:
+            graph = graph_to_rdf(store, with_ontology=with_ontology)
+        finally:
+            store.close()
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
+    options: dict[str, Any] = {"auto_compact": True} if fmt == "json-ld" else {}
+    _write(graph.serialize(format=fmt, **options), output)
 
 
 def _write(text: str, output: str | None) -> None:
@@ -212,3 +229,7 @@ def _write(text: str, output: str | None) -> None:
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
     _echo_err(f"wrote {path}")
+
+
+# registered last, as they add to the groups above: export kgx/sssom and fetch; neo4j and export neo4j-import
+from kg import cli_links, cli_neo4j  # noqa: E402,F401

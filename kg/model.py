@@ -17,7 +17,7 @@ __all__ = ["Origin", "Provenance", "Node", "Edge", "edge_id", "CURATED_SOURCE"]
 CURATED_SOURCE = "infores:ketamine-kg-curated"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where a record came from in its input: file, line (1-based) and record label."""
 
@@ -33,7 +33,7 @@ class Origin:
         return {"file": self.file, "line": self.line, "record": self.record}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Provenance:
     """Biolink/KGX provenance of an assertion.
 
@@ -73,7 +73,7 @@ class Provenance:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     """A graph node: a CURIE id, a schema category, a name, synonyms, xrefs and properties."""
 
@@ -117,9 +117,13 @@ def edge_id(subject: str, predicate: str, object: str, qualifier: str = "") -> s
     return f"ketkg:e{digest[:20]}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
-    """A directed, typed, provenanced edge between two node ids."""
+    """A directed, typed, provenanced edge between two node ids.
+
+    Slotted, with its id computed once at construction: graphs hold millions of edges, and
+    stores, validation and sorting ask for the id many times.
+    """
 
     subject: str
     predicate: str
@@ -128,10 +132,14 @@ class Edge:
     properties: dict[str, Any] = field(default_factory=dict, hash=False)
     qualifier: str = ""
     origin: Origin | None = field(default=None, compare=False, hash=False)
+    _id: str = field(default="", init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_id", edge_id(self.subject, self.predicate, self.object, self.qualifier))
 
     @property
     def id(self) -> str:
-        return edge_id(self.subject, self.predicate, self.object, self.qualifier)
+        return self._id
 
     def to_dict(self) -> dict[str, Any]:
         return {

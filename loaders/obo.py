@@ -38,6 +38,7 @@ INFORES = {"CHEBI": ("infores:chebi", "CC-BY-4.0"), "GO": ("infores:go", "CC-BY-
            "HP": ("infores:hpo", "HPO (custom licence: free use with attribution)"),
            "ECO": ("infores:eco", "CC0-1.0"), "MONDO": ("infores:mondo", "CC-BY-4.0"),
            "DOID": ("infores:disease-ontology", "CC0-1.0"), "UBERON": ("infores:uberon", "CC-BY-3.0")}
+SOURCE_LICENSES = dict(INFORES.values())  # infores -> licence, for kg.licenses
 _SYNONYM = re.compile(r'^"((?:[^"\\]|\\.)*)"')
 
 

@@ -23,6 +23,9 @@ SOURCES: dict[str, tuple[str, str]] = {
     "obo": ("loaders.obo", "OboLoader"),
     "disease-ontology": ("loaders.disease_ontology", "DiseaseOntologyLoader"),
     "mesh": ("loaders.mesh", "MeshLoader"),
+    "kgx": ("loaders.kgx", "KgxLoader"),
+    "clinicaltrials": ("loaders.clinicaltrials", "ClinicalTrialsLoader"),
+    "pubmed": ("loaders.pubmed", "PubMedLoader"),
 }
 
 

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh test
 scripts/install-web-assets.sh
 PYTHON=.venv/bin/python bash scripts/install-browser.sh
+bash scripts/setup-kgx.sh
 echo "==> ruff" >&2
 .venv/bin/ruff check kg ontology loaders service tests
 echo "==> mypy" >&2

@@ -12,6 +12,7 @@ from kg.model import Node
 from kg.query.evidence import EvidenceQuery, evidence
 from kg.store.base import GraphStore
 from ontology import load_schema
+from service.evidence_rdf import evidence_rdf, rdf_format
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -104,5 +105,7 @@ def evidence_endpoint() -> Response:
         source=_required("source"), target=_required("target"), designs=designs,
         year_from=_int_arg("year_from", None, 1900, 2100), year_to=_int_arg("year_to", None, 1900, 2100),
         min_n=_int_arg("min_n", None, 0), as_of=request.args.get("as_of") or None)
+    if (fmt := rdf_format()) is not None:
+        return evidence_rdf(store(), query, fmt)
     answer = evidence(store(), query)
     return jsonify(answer.to_dict())

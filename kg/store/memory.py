@@ -42,6 +42,7 @@ class MemoryStore:
 
     backend = "memory"
     _cypher_view: Any = None  # the Cypher-shaped copy of ``graph``, built on first use
+    _generation = 0  # bumped by every write, so caches of derived views know when to rebuild
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else None
@@ -60,9 +61,14 @@ class MemoryStore:
         if self.path is not None:
             _write_snapshot(self.path, graph)
         self.graph = graph
+        self._generation += 1
         return WriteSummary(graph.number_of_nodes(), graph.number_of_edges(), time.perf_counter() - started)
 
     # -- reading -------------------------------------------------------------------------
+    def generation(self) -> str:
+        """A token that changes whenever the graph is replaced (see :mod:`kg.store.generation`)."""
+        return f"memory:{id(self)}:{self._generation}"
+
     def get_node(self, node_id: str) -> Node | None:
         data = self.graph.nodes.get(node_id)
         return data["record"] if data else None

@@ -192,6 +192,11 @@ class Neo4jStore:
             pass
 
     # -- reading -------------------------------------------------------------------------
+    def generation(self) -> str:
+        """The id of the last write and the graph's size: changes whenever the graph is rebuilt."""
+        rows = self._read("MATCH (n:Entity) RETURN min(n._kg_build) AS build, count(n) AS n")
+        return f"neo4j:{rows[0]['build']}:{rows[0]['n']}" if rows else "neo4j:empty"
+
     def get_node(self, node_id: str) -> Node | None:
         return self.get_nodes([node_id]).get(node_id)
 

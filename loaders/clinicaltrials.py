@@ -1,0 +1,145 @@
+"""Loader for ClinicalTrials.gov study records (API v2 JSON, one study per file, from ``kg fetch``).
+
+Each study becomes a Study ``NCT:`` node (title, design, enrolment, start year, results
+publications as xrefs); its MeSH-coded conditions become ``STUDIES`` edges to Condition
+``MESH:`` nodes and its MeSH-coded interventions ``INVESTIGATES`` edges to Drug ``MESH:`` nodes,
+which normalisation merges with curated records sharing those MeSH xrefs. Conditions and
+interventions that the registry did not code to MeSH are counted and reported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kg.errors import SourceError
+from kg.model import Edge, Node, Origin, Provenance
+from loaders import Batch
+from loaders.tabular import SourceReader, file_version, find_files
+from ontology import Schema, load_schema
+
+__all__ = ["ClinicalTrialsLoader", "study_design"]
+
+SOURCE = "infores:clinicaltrials"
+LICENSE = "NLM terms and conditions (ClinicalTrials.gov)"
+_NCT = re.compile(r"NCT\d{8}")
+_YEAR = re.compile(r"(\d{4})")
+
+
+def study_design(design_module: dict[str, Any]) -> str | None:
+    """Our design name for a v2 ``designModule`` (None when the record does not say enough).
+
+    Examples
+    --------
+    >>> study_design({"studyType": "INTERVENTIONAL", "designInfo": {"allocation": "RANDOMIZED"}})
+    'rct'
+    >>> study_design({"studyType": "OBSERVATIONAL"})
+    'observational'
+    """
+    kind = design_module.get("studyType")
+    info = design_module.get("designInfo") or {}
+    if kind == "OBSERVATIONAL":
+        return "observational"
+    if kind != "INTERVENTIONAL":
+        return None
+    if info.get("allocation") == "RANDOMIZED":
+        return "crossover_rct" if info.get("interventionModel") == "CROSSOVER" else "rct"
+    masking = (info.get("maskingInfo") or {}).get("masking")
+    return "open_label" if masking == "NONE" else None
+
+
+def _get(data: Any, *path: str) -> Any:
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+class ClinicalTrialsLoader:
+    """Read ``NCT*.json`` study records (API v2)."""
+
+    name = SOURCE
+    license = LICENSE
+
+    def __init__(self, files: Sequence[Path], schema: Schema | None = None, progress: bool = False) -> None:
+        self.files = [Path(p) for p in files]
+        self.schema = schema or load_schema()
+        self.progress = progress
+
+    @classmethod
+    def from_paths(cls, paths: Sequence[Path], progress: bool = False) -> ClinicalTrialsLoader:
+        files = find_files(paths, ["NCT*.json"])
+        if not files:
+            raise SourceError(f"clinicaltrials: no NCT*.json study records among {[str(p) for p in paths]}")
+        return cls(files, progress=progress)
+
+    def load(self) -> Batch:
+        batch = Batch(self.name, license=self.license)
+        reader = SourceReader(batch.report, self.progress)
+        prov = Provenance(SOURCE, file_version(self.files), "knowledge_assertion", "manual_agent", license=LICENSE)
+        others: dict[str, Node] = {}
+        for path in self.files:
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as err:
+                reader.error("bad-record", f"not a readable JSON study record: {err}", path)
+                continue
+            self._study(record, path, batch, reader, prov, others)
+        batch.nodes.extend(others[k] for k in sorted(others))
+        return batch
+
+    def _study(self, record: Any, path: Path, batch: Batch, reader: SourceReader, prov: Provenance,
+               others: dict[str, Node]) -> None:
+        nct = _get(record, "protocolSection", "identificationModule", "nctId")
+        if not isinstance(nct, str) or not _NCT.fullmatch(nct):
+            reader.error("bad-record", "no protocolSection.identificationModule.nctId", path)
+            return
+        study_id, origin = f"NCT:{nct}", Origin(str(path), None, nct)
+        batch.nodes.append(self._study_node(record, study_id, nct, origin))
+        study_prov = Provenance(prov.primary_knowledge_source, prov.source_version, prov.knowledge_level,
+                                prov.agent_type, (study_id,), None, prov.license)
+        uncoded: Counter[str] = Counter()
+        links = (("conditionBrowseModule", "conditionsModule", "conditions", "Condition", "STUDIES"),
+                 ("interventionBrowseModule", "armsInterventionsModule", "interventions", "Drug", "INVESTIGATES"))
+        for browse, module, field, category, predicate in links:
+            meshes = _get(record, "derivedSection", browse, "meshes") or []
+            for mesh in meshes:
+                curie = f"MESH:{mesh.get('id', '')}"
+                if self.schema.curie_problem(curie):
+                    reader.error("bad-record", f"{browse} has a bad MeSH id {mesh.get('id')!r}", path, None, nct)
+                    continue
+                others.setdefault(curie, Node(curie, category, mesh.get("term") or curie, source=SOURCE,
+                                              origin=origin))
+                props = {"n": n} if predicate == "STUDIES" and (n := self._enrolment(record)) is not None else {}
+                batch.edges.append(Edge(study_id, predicate, curie, study_prov, props, SOURCE, origin))
+            if not meshes and _get(record, "protocolSection", module, field):
+                uncoded[f"{field} without MeSH codes"] += 1
+        reader.warn_counts("uncoded-record", uncoded, "records with", path)
+
+    @staticmethod
+    def _enrolment(record: Any) -> int | None:
+        count = _get(record, "protocolSection", "designModule", "enrollmentInfo", "count")
+        return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+    def _study_node(self, record: Any, study_id: str, nct: str, origin: Origin) -> Node:
+        ident = _get(record, "protocolSection", "identificationModule") or {}
+        title = ident.get("officialTitle") or ident.get("briefTitle") or nct
+        props: dict[str, Any] = {"title": title, "nct": nct}
+        design = study_design(_get(record, "protocolSection", "designModule") or {})
+        if design:
+            props.update(design=design, evidence_level=self.schema.design(design).level)
+        n = self._enrolment(record)
+        if n is not None:
+            props["n"] = n
+        start = _YEAR.match(str(_get(record, "protocolSection", "statusModule", "startDateStruct", "date") or ""))
+        if start:
+            props["year"] = int(start.group(1))
+        refs = _get(record, "protocolSection", "referencesModule", "references") or []
+        results = [f"PMID:{r['pmid']}" for r in refs if r.get("type") == "RESULT" and str(r.get("pmid", "")).isdigit()]
+        if len(results) == 1:
+            props["pmid"] = results[0].partition(":")[2]
+        return Node(study_id, "Study", ident.get("briefTitle") or title, xrefs=tuple(results), properties=props,
+                    source=SOURCE, origin=origin)

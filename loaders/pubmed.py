@@ -1,0 +1,127 @@
+"""Loader for PubMed records (E-utilities ``efetch`` XML: a ``PubmedArticleSet``), parsed with defusedxml.
+
+Each article becomes a Study ``PMID:`` node with its title, journal, year, first author, DOI
+and design (from the publication types: randomised controlled trial, meta-analysis, systematic
+review, observational study, case reports); its DOI, PMC id and ClinicalTrials.gov registry
+numbers become xrefs, so normalisation merges it with a curated study of the same paper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element  # noqa: S405 - only the type; parsing goes through defusedxml
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from kg.errors import SourceError
+from kg.model import Node, Origin
+from loaders import Batch
+from loaders.tabular import SourceReader, find_files
+from ontology import Schema, load_schema
+
+__all__ = ["PubMedLoader", "parse_article", "PUBLICATION_TYPES"]
+
+SOURCE = "infores:pubmed"
+LICENSE = "NLM terms and conditions (PubMed citations)"
+# PubMed publication type -> our design; the first match in this order wins.
+PUBLICATION_TYPES = {"Meta-Analysis": "meta_analysis", "Systematic Review": "systematic_review",
+                     "Randomized Controlled Trial": "rct", "Observational Study": "observational",
+                     "Case Reports": "case_series"}
+_NCT = re.compile(r"NCT\d{8}")
+
+
+def _text(element: Element | None) -> str | None:
+    if element is None:
+        return None
+    text = "".join(element.itertext()).strip()
+    return re.sub(r"\s+", " ", text) or None
+
+
+def _year(article: Element) -> int | None:
+    date = article.find("Journal/JournalIssue/PubDate")
+    if date is None:
+        return None
+    found = re.search(r"\d{4}", _text(date.find("Year")) or _text(date.find("MedlineDate")) or "")
+    return int(found.group(0)) if found else None
+
+
+def parse_article(element: Element, schema: Schema) -> dict[str, Any] | None:
+    """The fields of one ``PubmedArticle``: ``id``, ``name``, ``xrefs`` and ``properties`` (None without a PMID)."""
+    pmid = _text(element.find("MedlineCitation/PMID"))
+    if not pmid or not pmid.isdigit():
+        return None
+    article = element.find("MedlineCitation/Article")
+    if article is None:
+        return None
+    title = (_text(article.find("ArticleTitle")) or f"PMID {pmid}").rstrip(".")
+    props: dict[str, Any] = {"title": title, "pmid": pmid}
+    journal, year = _text(article.find("Journal/Title")), _year(article)
+    if journal:
+        props["journal"] = journal
+    if year:
+        props["year"] = year
+    author = article.find("AuthorList/Author")
+    if author is not None and _text(author.find("LastName")):
+        props["first_author"] = " ".join(filter(None, [_text(author.find("LastName")), _text(author.find("Initials"))]))
+    ids = {a.get("IdType"): _text(a) for a in element.findall("PubmedData/ArticleIdList/ArticleId")}
+    doi = ids.get("doi") or _text(article.find("ELocationID[@EIdType='doi']"))
+    xrefs = []
+    if doi:
+        props["doi"] = doi
+        xrefs.append(f"DOI:{doi}")
+    if ids.get("pmc"):
+        xrefs.append(f"PMC:{ids['pmc']}")
+    trials = [_text(a) or "" for a in article.findall("DataBankList/DataBank/AccessionNumberList/AccessionNumber")]
+    xrefs += [f"NCT:{t}" for t in trials if _NCT.fullmatch(t)]
+    types = {_text(t) for t in article.findall("PublicationTypeList/PublicationType")}
+    design = next((d for kind, d in PUBLICATION_TYPES.items() if kind in types), None)
+    if design:
+        props.update(design=design, evidence_level=schema.design(design).level)
+    return {"id": f"PMID:{pmid}", "name": title, "xrefs": tuple(x for x in xrefs if not schema.curie_problem(x)),
+            "properties": props}
+
+
+class PubMedLoader:
+    """Read PubMed XML files (``*.xml``, each a ``PubmedArticleSet``)."""
+
+    name = SOURCE
+    license = LICENSE
+
+    def __init__(self, files: Sequence[Path], schema: Schema | None = None, progress: bool = False) -> None:
+        self.files = [Path(p) for p in files]
+        self.schema = schema or load_schema()
+        self.progress = progress
+
+    @classmethod
+    def from_paths(cls, paths: Sequence[Path], progress: bool = False) -> PubMedLoader:
+        files = find_files(paths, ["*.xml"])
+        if not files:
+            raise SourceError(f"pubmed: no *.xml PubMed records among {[str(p) for p in paths]}")
+        return cls(files, progress=progress)
+
+    def load(self) -> Batch:
+        batch = Batch(self.name, license=self.license)
+        reader = SourceReader(batch.report, self.progress)
+        for path in self.files:
+            try:
+                root = SafeET.parse(path).getroot()
+            except (OSError, SafeET.ParseError, DefusedXmlException) as err:
+                reader.error("bad-record", f"not a readable PubMed XML file: {err}", path)
+                continue
+            if root is None or root.tag != "PubmedArticleSet":
+                found = "nothing" if root is None else f"<{root.tag}>"
+                reader.error("bad-record", f"root element is {found}, not <PubmedArticleSet>", path)
+                continue
+            for number, element in enumerate(root.findall("PubmedArticle"), start=1):
+                fields = parse_article(element, self.schema)
+                if fields is None:
+                    reader.error("bad-record", f"article {number} has no PMID or Article", path, None, f"#{number}")
+                    continue
+                batch.nodes.append(Node(fields["id"], "Study", fields["name"], xrefs=fields["xrefs"],
+                                        properties=fields["properties"], source=SOURCE,
+                                        origin=Origin(str(path), None, fields["id"])))
+        return batch
