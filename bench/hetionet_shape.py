@@ -109,7 +109,7 @@ class HetionetShape:
             for real in list(entry.nodes):
                 twin_id = f"{prefix}:{_TWIN_IDS[prefix](counters[prefix])}"
                 counters[prefix] += 1
-                entry.nodes.append(Node(twin_id, entry.category, f"{real.name} (synthetic twin)",
+                entry.nodes.append(Node(twin_id, entry.category, f"{real.name} {counters[prefix]}",
                                         source=SYNTHETIC_SOURCE))
         self.totals = self._edge_totals(data / "hetionet" / "metaedges.tsv")
         self.weights = self._degree_weights(data, index)

@@ -233,3 +233,6 @@ def _write(text: str, output: str | None) -> None:
 
 # registered last, as they add to the groups above: export kgx/sssom and fetch; neo4j and export neo4j-import
 from kg import cli_links, cli_neo4j  # noqa: E402,F401
+from kg.cli_cypher import cypher as _cypher_command  # noqa: E402 - a command kept in its own module
+
+main.add_command(_cypher_command)

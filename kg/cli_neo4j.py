@@ -100,8 +100,9 @@ def neo4j_import(csv_dir: str, port: int, data_dir: str | None, overwrite: bool,
         output = admin_import(args, csv_dir, target)
     except KGError as err:
         raise click.ClickException(str(err)) from err
-    summary = [line for line in output.splitlines() if line.strip().startswith(("IMPORT DONE", "Imported"))]
-    click.echo("\n".join(summary) or "imported")
+    lines = output.splitlines()
+    done = next((i for i, line in enumerate(lines) if line.startswith("IMPORT DONE")), len(lines))
+    click.echo("\n".join(line.rstrip() for line in lines[done:] if line.strip()) or "imported")
     _echo_err(f"start it with: kg neo4j start --port {port}" + (f" --data-dir {target}" if data_dir else ""))
 
 
@@ -118,7 +119,8 @@ def _import_args(csv_dir: Path, overwrite: bool) -> list[str]:
     from kg.export.neo4j_import import ImportFiles
 
     command = ImportFiles.load(csv_dir).command()
-    return [*command[1:-1], *(["--overwrite-destination=true"] if overwrite else []), command[-1]]
+    return [*command[1:4], "--verbose", *command[4:-1], *(["--overwrite-destination=true"] if overwrite else []),
+            command[-1]]
 
 
 @export.command("neo4j-import")

@@ -8,8 +8,9 @@ replaces its contents).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kg.errors import ValidationFailed
 from kg.model import Edge, Node
@@ -43,22 +44,26 @@ def _quiet(_: str) -> None:
 
 def _merge(batches: Sequence[Batch]) -> tuple[list[Node], list[Edge]]:
     """Concatenate records; identical duplicates collapse, conflicting ones stay for the validator."""
-    nodes: dict[tuple[str, int], Node] = {}
-    edges: dict[tuple[str, int], Edge] = {}
     node_list: list[Node] = []
     edge_list: list[Edge] = []
-    for batch in batches:
-        for node in batch.nodes:
-            key = (node.id, hash(node))
-            if key not in nodes or nodes[key] != node:
-                nodes[key] = node
-                node_list.append(node)
-        for edge in batch.edges:
-            ekey = (edge.id, hash(edge))
-            if ekey not in edges or edges[ekey] != edge:
-                edges[ekey] = edge
-                edge_list.append(edge)
+    _keep_distinct((n for b in batches for n in b.nodes), node_list)
+    _keep_distinct((e for b in batches for e in b.edges), edge_list)
     return node_list, edge_list
+
+
+def _keep_distinct(records: Iterable[Node] | Iterable[Edge], out: list[Any]) -> None:
+    """Append each record to ``out`` unless an equal record with its id came before."""
+    first: dict[str, Any] = {}
+    others: dict[str, list[Any]] = {}
+    for record in records:
+        seen = first.setdefault(record.id, record)
+        if seen is record:
+            out.append(record)
+        elif seen != record:
+            more = others.setdefault(record.id, [])
+            if record not in more:
+                more.append(record)
+                out.append(record)
 
 
 def _normalize(normalize: Normalize, nodes: list[Node], edges: list[Edge],

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kg.model import Edge, Node, Origin
+from kg.model import Edge, Node, Origin, Provenance
 from ontology import Schema, load_schema
 
 __all__ = ["Problem", "Report", "validate"]
@@ -100,49 +100,68 @@ def _check_node(node: Node, schema: Schema, report: Report) -> None:
             report.add("error", "bad-curie", f"xref {problem}", node.id, where)
 
 
-def _check_provenance(edge: Edge, schema: Schema, report: Report) -> None:
-    where, rid = edge.origin, f"{edge.subject} {edge.predicate} {edge.object}"
-    prov = edge.provenance
+def _provenance_problems(prov: Provenance | None, schema: Schema) -> list[tuple[str, str]]:
+    """(code, message) of each error in ``prov``; the same for every edge that shares it."""
     if prov is None:
-        report.add("error", "missing-provenance", "edge has no provenance", rid, where)
-        return
+        return [("missing-provenance", "edge has no provenance")]
+    problems = []
     if not prov.primary_knowledge_source.startswith("infores:"):
-        report.add("error", "bad-provenance", "primary_knowledge_source must be an infores: id", rid, where)
+        problems.append(("bad-provenance", "primary_knowledge_source must be an infores: id"))
     if not prov.source_version:
-        report.add("error", "bad-provenance", "source_version is empty", rid, where)
+        problems.append(("bad-provenance", "source_version is empty"))
     if prov.knowledge_level not in schema.knowledge_levels:
-        report.add("error", "bad-provenance", f"unknown knowledge_level {prov.knowledge_level!r}", rid, where)
+        problems.append(("bad-provenance", f"unknown knowledge_level {prov.knowledge_level!r}"))
     if prov.agent_type not in schema.agent_types:
-        report.add("error", "bad-provenance", f"unknown agent_type {prov.agent_type!r}", rid, where)
+        problems.append(("bad-provenance", f"unknown agent_type {prov.agent_type!r}"))
     for pub in prov.publications:
         problem = schema.curie_problem(pub)
         if problem or pub.partition(":")[0] not in {"PMID", "DOI", "NCT", "PMC", "ketkg"}:
-            report.add("error", "bad-publication", problem or f"{pub!r} is not a PMID/DOI/NCT/PMC id", rid, where)
+            problems.append(("bad-publication", problem or f"{pub!r} is not a PMID/DOI/NCT/PMC id"))
     if prov.evidence_type is not None and not prov.evidence_type.startswith("ECO:"):
-        report.add("error", "bad-provenance", f"evidence_type {prov.evidence_type!r} is not an ECO term", rid, where)
+        problems.append(("bad-provenance", f"evidence_type {prov.evidence_type!r} is not an ECO term"))
+    return problems
 
 
-def _check_edge(edge: Edge, categories: dict[str, str], schema: Schema, report: Report) -> None:
-    where, rid = edge.origin, f"{edge.subject} {edge.predicate} {edge.object}"
-    predicate = schema.predicates.get(edge.predicate)
-    if predicate is None:
-        report.add("error", "unknown-predicate", f"predicate {edge.predicate!r} is not in the schema", rid, where)
-    for end, role in ((edge.subject, "subject"), (edge.object, "object")):
-        if end not in categories:
-            report.add("error", "dangling-edge", f"{role} {end!r} is not a node of this build", rid, where)
-    if predicate is not None:
+def _rid(edge: Edge) -> str:
+    return f"{edge.subject} {edge.predicate} {edge.object}"
+
+
+class _EdgeChecker:
+    """Checks edges against the schema; provenance shared by many edges is checked once."""
+
+    def __init__(self, categories: dict[str, str], schema: Schema, report: Report) -> None:
+        self.categories, self.schema, self.report = categories, schema, report
+        self.provenance: dict[int, list[tuple[str, str]]] = {}
+        self.shared: list[Provenance | None] = []  # keeps checked provenances alive, so ids stay theirs
+
+    def __call__(self, edge: Edge) -> None:
+        where, report, categories = edge.origin, self.report, self.categories
+        predicate = self.schema.predicates.get(edge.predicate)
+        if predicate is None:
+            report.add("error", "unknown-predicate", f"predicate {edge.predicate!r} is not in the schema",
+                       _rid(edge), where)
         subject_cat, object_cat = categories.get(edge.subject), categories.get(edge.object)
-        if subject_cat is not None and subject_cat not in predicate.domain:
-            report.add("error", "domain", f"{edge.predicate} cannot start at a {subject_cat} "
-                       f"(domain: {', '.join(sorted(predicate.domain))})", rid, where)
-        if object_cat is not None and object_cat not in predicate.range:
-            report.add("error", "range", f"{edge.predicate} cannot end at a {object_cat} "
-                       f"(range: {', '.join(sorted(predicate.range))})", rid, where)
-        extra = set(edge.properties) - predicate.properties
-        if extra:
-            report.add("error", "unknown-property",
-                       f"properties {sorted(extra)} are not defined for {edge.predicate}", rid, where)
-    _check_provenance(edge, schema, report)
+        if subject_cat is None:
+            report.add("error", "dangling-edge", f"subject {edge.subject!r} is not a node of this build", _rid(edge), where)
+        if object_cat is None:
+            report.add("error", "dangling-edge", f"object {edge.object!r} is not a node of this build", _rid(edge), where)
+        if predicate is not None:
+            if subject_cat is not None and subject_cat not in predicate.domain:
+                report.add("error", "domain", f"{edge.predicate} cannot start at a {subject_cat} "
+                           f"(domain: {', '.join(sorted(predicate.domain))})", _rid(edge), where)
+            if object_cat is not None and object_cat not in predicate.range:
+                report.add("error", "range", f"{edge.predicate} cannot end at a {object_cat} "
+                           f"(range: {', '.join(sorted(predicate.range))})", _rid(edge), where)
+            if edge.properties and not predicate.properties.issuperset(edge.properties):
+                extra = set(edge.properties) - predicate.properties
+                report.add("error", "unknown-property",
+                           f"properties {sorted(extra)} are not defined for {edge.predicate}", _rid(edge), where)
+        problems = self.provenance.get(id(edge.provenance))
+        if problems is None:
+            problems = self.provenance[id(edge.provenance)] = _provenance_problems(edge.provenance, self.schema)
+            self.shared.append(edge.provenance)
+        for code, message in problems:
+            report.add("error", code, message, _rid(edge), where)
 
 
 def validate(nodes: Iterable[Node], edges: Iterable[Edge], schema: Schema | None = None) -> Report:
@@ -169,12 +188,12 @@ def validate(nodes: Iterable[Node], edges: Iterable[Edge], schema: Schema | None
         seen.setdefault(node.id, node)
         categories.setdefault(node.id, node.category)
     edge_keys: dict[str, Edge] = {}
+    check_edge = _EdgeChecker(categories, schema, report)
     for edge in edges:
         report.edges_checked += 1
-        _check_edge(edge, categories, schema, report)
-        previous_edge = edge_keys.get(edge.id)
-        if previous_edge is not None and previous_edge != edge:
+        check_edge(edge)
+        previous_edge = edge_keys.setdefault(edge.id, edge)
+        if previous_edge is not edge and previous_edge != edge:
             report.add("error", "duplicate-edge", f"edge also stated differently at {previous_edge.origin}",
                        f"{edge.subject} {edge.predicate} {edge.object}", edge.origin)
-        edge_keys.setdefault(edge.id, edge)
     return report

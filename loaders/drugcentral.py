@@ -49,7 +49,11 @@ class _State:
         if not drug_id.isdigit() or not name:
             self.reader.error("bad-line", f"no DrugCentral id or name in {row.fields}", path, row.line)
             return None
-        self.drugs.setdefault(drug_id, (name, Origin(str(path), row.line, f"DrugCentral {drug_id}")))
+        known = self.drugs.setdefault(drug_id, (name, Origin(str(path), row.line, f"DrugCentral {drug_id}")))
+        if known[0].casefold() != name.casefold():
+            self.reader.error("duplicate-id", f"DrugCentral {drug_id} is also named {known[0]!r} at {known[1]}",
+                              path, row.line, f"DrugCentral {drug_id}")
+            return None
         return f"DRUGCENTRAL:{drug_id}"
 
     def node(self, curie: str, category: str, name: str, origin: Origin) -> None:

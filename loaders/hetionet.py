@@ -55,6 +55,7 @@ EDGE_LICENSES = {"CbG": "CC-BY-NC-4.0", "CcSE": "CC-BY-NC-SA-4.0", "DaG": "ODbL-
                  "GpBP": "CC-BY-4.0", "GpCC": "CC-BY-4.0", "GpMF": "CC-BY-4.0"}
 
 _REVISION = re.compile(r"_r\d+$")
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_.:\-]+", re.ASCII)  # any Hetionet identifier; others are malformed
 
 
 class HetionetLoader:
@@ -115,7 +116,7 @@ def _read_nodes(path: Path, reader: SourceReader, curies: CurieMaker, batch: Bat
     for row in reader.rows(path, required=("id", "name", "kind")):
         hid, name, kind = row.fields["id"], row.fields["name"].strip(), row.fields["kind"]
         declared, sep, identifier = hid.partition("::")
-        if not sep or declared != kind or not identifier:
+        if not sep or declared != kind or not _IDENTIFIER.fullmatch(identifier):
             reader.error("bad-id", f"id {hid!r} is not '<kind>::<identifier>' for kind {kind!r}", path, row.line)
             continue
         if hid in ids:

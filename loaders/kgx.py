@@ -91,7 +91,7 @@ class KgxLoader:
     def _node(self, row: Row, path: Path, reader: SourceReader, unmapped: Counter[str]) -> Node | None:
         f = row.fields
         curie = f["id"].strip()
-        category = f.get("ketkg_category") or self.categories.get(_split(f["category"])[0] if f["category"] else "")
+        category = f.get("ketkg_category") or self.categories.get(next(iter(_split(f["category"])), ""))
         if category is None or category not in self.schema.categories:
             unmapped[f"category {f['category']}"] += 1
             return None

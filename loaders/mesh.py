@@ -72,7 +72,11 @@ class MeshLoader:
             if not (mesh_id.startswith("D") and mesh_id[1:].isdigit()) or not name:
                 reader.error("bad-line", f"not a descriptor id and name: {row.fields}", self.terms, row.line)
                 continue
-            names[mesh_id] = (name, Origin(str(self.terms), row.line, mesh_id))
+            if mesh_id in names and names[mesh_id][0] != name:
+                reader.error("duplicate-id", f"{mesh_id} is also named {names[mesh_id][0]!r} "
+                             f"(line {names[mesh_id][1].line})", self.terms, row.line, mesh_id)
+                continue
+            names.setdefault(mesh_id, (name, Origin(str(self.terms), row.line, mesh_id)))
         trees = self._trees(reader, set(names))
         skipped: Counter[str] = Counter()
         categories: dict[str, str] = {}

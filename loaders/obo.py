@@ -4,7 +4,9 @@ Each term becomes a node with its label, synonyms, definition and the xrefs our 
 hold; ``is_a`` becomes ``SUBCLASS_OF`` and ChEBI's ``has role`` (RO:0000087) becomes ``HAS_ROLE``.
 The category follows the term's prefix (GO by namespace; ChEBI roles, i.e. terms under
 CHEBI:50906, are ChemicalRole). Terms, xrefs and relations with no mapping are counted and
-reported as warnings.
+reported as warnings (ontology extracts routinely point above their own top terms); a term
+defined twice, and an id or ``is_a`` parent whose prefix the schema knows but whose local id is
+malformed (as a file cut off mid-line leaves it), are errors naming the file and line.
 """
 
 from __future__ import annotations
@@ -48,8 +50,10 @@ class _LineFeed:
     def __init__(self, lines: Iterator[tuple[int, str]]) -> None:
         self.source = lines
         self.id_lines: dict[str, int] = {}
+        self.duplicates: list[tuple[str, int]] = []
         self.last = 0
         self.stanza: list[tuple[int, str]] = []
+        self.kind = ""
 
     def __enter__(self) -> _LineFeed:
         return self
@@ -65,10 +69,13 @@ class _LineFeed:
         for number, text in self.source:
             self.last = number
             if text.startswith("["):
-                self.stanza = []
+                self.stanza, self.kind = [], text.strip()
             self.stanza.append((number, text))
             if text.startswith("id:"):
-                self.id_lines.setdefault(text[3:].strip(), number)
+                term = text[3:].strip()
+                if self.kind == "[Term]" and term in self.id_lines:
+                    self.duplicates.append((term, number))
+                self.id_lines.setdefault(term, number)
             yield text + "\n"
 
 
@@ -114,7 +121,16 @@ def _parse(path: Path, reader: SourceReader) -> tuple[nx.MultiDiGraph, dict[str,
     except (ValueError, KeyError, IndexError) as err:
         reader.error("bad-obo", f"cannot parse OBO: {' '.join(str(err).split())}", path, feed.line_of(str(err)))
         return None
+    for term, line in feed.duplicates:
+        reader.error("duplicate-id", f"term {term} is defined again (first at line {feed.id_lines[term]})",
+                     path, line, term)
     return graph, feed.id_lines
+
+
+def _malformed(term: str, curies: CurieMaker) -> bool:
+    """True for ``PREFIX:local`` whose prefix the schema knows but whose local id does not fit it."""
+    prefix, _, local = term.partition(":")
+    return prefix.upper() in curies.table and curies(prefix, local) is None
 
 
 def _load_file(path: Path, reader: SourceReader, curies: CurieMaker, batch: Batch) -> None:
@@ -132,6 +148,9 @@ def _load_file(path: Path, reader: SourceReader, curies: CurieMaker, batch: Batc
             continue
         category = _category(term, data.get("namespace") or go_namespaces.get(term), roles)
         curie = curies.parse(term)
+        if curie is None and term in lines and _malformed(term, curies):
+            reader.error("bad-id", f"term id {term!r} is not a valid CURIE", path, lines.get(term), term)
+            continue
         if category is None or curie is None:
             counts.terms[term.partition(":")[0]] += 1
             continue
@@ -139,6 +158,10 @@ def _load_file(path: Path, reader: SourceReader, curies: CurieMaker, batch: Batc
         batch.nodes.append(_node(curie, category, data, curies, counts, Origin(str(path), lines.get(term), term)))
     version = str(graph.graph.get("data-version") or file_version([path]))
     _add_edges(graph, terms, _provenances(terms, version), path, lines, batch, counts)
+    for child, parent, relation in graph.edges(keys=True):
+        if relation == "is_a" and child in terms and _malformed(parent, curies):
+            reader.error("bad-id", f"is_a parent {parent!r} of {child} is not a valid CURIE", path,
+                         lines.get(child), child)
     reader.warn_counts("unmapped-term", counts.terms, "terms with prefix", path)
     reader.warn_counts("unmapped-xref", counts.xrefs, "xrefs with prefix", path)
     reader.warn_counts("unmapped-relation", counts.relations, "relations", path)

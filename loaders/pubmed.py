@@ -4,6 +4,9 @@ Each article becomes a Study ``PMID:`` node with its title, journal, year, first
 and design (from the publication types: randomised controlled trial, meta-analysis, systematic
 review, observational study, case reports); its DOI, PMC id and ClinicalTrials.gov registry
 numbers become xrefs, so normalisation merges it with a curated study of the same paper.
+Entity declarations (billion laughs, external entities/XXE) are refused by defusedxml, external
+DTDs are never fetched, and a file larger than :data:`MAX_FILE_BYTES`, nested too deeply or
+holding no article is reported with its file and line.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ LICENSE = "NLM terms and conditions (PubMed citations)"
 PUBLICATION_TYPES = {"Meta-Analysis": "meta_analysis", "Systematic Review": "systematic_review",
                      "Randomized Controlled Trial": "rct", "Observational Study": "observational",
                      "Case Reports": "case_series"}
-_NCT = re.compile(r"NCT\d{8}")
+_NCT = re.compile(r"NCT\d{8}", re.ASCII)
+MAX_FILE_BYTES = 200_000_000  # efetch answers hold at most 10,000 articles
 
 
 def _text(element: Element | None) -> str | None:
@@ -45,14 +49,14 @@ def _year(article: Element) -> int | None:
     date = article.find("Journal/JournalIssue/PubDate")
     if date is None:
         return None
-    found = re.search(r"\d{4}", _text(date.find("Year")) or _text(date.find("MedlineDate")) or "")
+    found = re.search(r"[0-9]{4}", _text(date.find("Year")) or _text(date.find("MedlineDate")) or "")
     return int(found.group(0)) if found else None
 
 
 def parse_article(element: Element, schema: Schema) -> dict[str, Any] | None:
     """The fields of one ``PubmedArticle``: ``id``, ``name``, ``xrefs`` and ``properties`` (None without a PMID)."""
     pmid = _text(element.find("MedlineCitation/PMID"))
-    if not pmid or not pmid.isdigit():
+    if not pmid or not (pmid.isascii() and pmid.isdigit()):
         return None
     article = element.find("MedlineCitation/Article")
     if article is None:
@@ -107,17 +111,17 @@ class PubMedLoader:
         batch = Batch(self.name, license=self.license)
         reader = SourceReader(batch.report, self.progress)
         for path in self.files:
-            try:
-                root = SafeET.parse(path).getroot()
-            except (OSError, SafeET.ParseError, DefusedXmlException) as err:
-                reader.error("bad-record", f"not a readable PubMed XML file: {err}", path)
+            root = _parse(path, reader)
+            if root is None:
                 continue
-            if root is None or root.tag != "PubmedArticleSet":
-                found = "nothing" if root is None else f"<{root.tag}>"
-                reader.error("bad-record", f"root element is {found}, not <PubmedArticleSet>", path)
-                continue
-            for number, element in enumerate(root.findall("PubmedArticle"), start=1):
-                fields = parse_article(element, self.schema)
+            articles = root.findall("PubmedArticle")
+            if not articles:
+                reader.error("bad-record", "the file holds no <PubmedArticle>", path, 1)
+            for number, element in enumerate(articles, start=1):
+                try:
+                    fields = parse_article(element, self.schema)
+                except RecursionError:
+                    fields = None
                 if fields is None:
                     reader.error("bad-record", f"article {number} has no PMID or Article", path, None, f"#{number}")
                     continue
@@ -125,3 +129,27 @@ class PubMedLoader:
                                         properties=fields["properties"], source=SOURCE,
                                         origin=Origin(str(path), None, fields["id"])))
         return batch
+
+
+def _parse(path: Path, reader: SourceReader) -> Element | None:
+    """The ``PubmedArticleSet`` root of ``path``, or None after reporting why it cannot be read."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            reader.error("bad-record", f"larger than the {MAX_FILE_BYTES}-byte limit", path)
+            return None
+        root = SafeET.parse(path).getroot()
+    except OSError as err:
+        raise SourceError(f"{path}: cannot read: {err.strerror or err}") from err
+    except DefusedXmlException as err:
+        reader.error("forbidden-xml", f"refused: entity declarations and external references are not allowed "
+                     f"(billion laughs / XXE): {err}", path)
+        return None
+    except SafeET.ParseError as err:
+        line = err.position[0] if getattr(err, "position", None) else None
+        reader.error("bad-record", f"not well-formed XML: {err}", path, line)
+        return None
+    if root is None or root.tag != "PubmedArticleSet":
+        found = "nothing" if root is None else f"<{root.tag}>"
+        reader.error("bad-record", f"root element is {found}, not <PubmedArticleSet>", path, 1)
+        return None
+    return root

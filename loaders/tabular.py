@@ -1,8 +1,10 @@
 """Streaming helpers shared by the public-source loaders: lines, TSV rows, problems, progress.
 
-Files are read line by line (gzip or plain, CRLF or LF), never loaded whole. Every malformed
-line becomes a report error naming the file and line; a file that breaks off (a truncated gzip,
-bad UTF-8) is reported at the line where reading stopped and the rest of it is skipped.
+Files are read line by line (gzip or plain, CRLF or LF, with or without a UTF-8 byte-order
+mark), never loaded whole. Every malformed line (a NUL byte, a line longer than
+:data:`MAX_LINE_CHARS`, the wrong number of fields) becomes a report error naming the file and
+line; a file that breaks off (a truncated gzip, bad UTF-8) is reported at the line where reading
+stopped and the rest of it is skipped. Files found in a directory must resolve inside it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from kg.model import Origin
 from kg.validate import Report
 from ontology import Schema
 
-__all__ = ["Row", "SourceReader", "file_version", "find_files", "CurieMaker"]
+__all__ = ["Row", "SourceReader", "file_version", "find_files", "CurieMaker", "MAX_LINE_CHARS"]
+
+MAX_LINE_CHARS = 1_000_000  # the longest line of any real source file is a few thousand
 
 
 @dataclass(frozen=True)
@@ -39,22 +43,39 @@ class Row:
 def _open_text(path: Path) -> IO[str]:
     """Open plain or gzip text; ``newline=None`` folds CRLF into ``\\n``. The caller closes it."""
     if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8", newline=None)  # noqa: SIM115 - closed by the caller
-    return path.open(encoding="utf-8", newline=None)
+        return gzip.open(path, "rt", encoding="utf-8-sig", newline=None)  # noqa: SIM115 - closed by the caller
+    return path.open(encoding="utf-8-sig", newline=None)
 
 
 def _split(line: str, quoted: bool) -> list[str]:
+    """The tab-separated fields of ``line``; raises ``csv.Error`` for a malformed quoted line."""
     if quoted:
         return next(csv.reader([line], delimiter="\t", quotechar='"'))
     return line.split("\t")
 
 
+def _long_lines(handle: IO[str], limit: int) -> Iterator[str | None]:
+    """The lines of ``handle``, each read with at most ``limit`` characters in memory; a longer
+    line is skipped to its end and yielded as None."""
+    while True:
+        text = handle.readline(limit + 1)
+        if not text:
+            return
+        if len(text) <= limit or text.endswith("\n"):
+            yield text
+            continue
+        while text and not text.endswith("\n"):
+            text = handle.readline(limit + 1)
+        yield None
+
+
 class SourceReader:
     """Reads one source's files into rows, collecting problems into ``report``."""
 
-    def __init__(self, report: Report, progress: bool = False) -> None:
+    def __init__(self, report: Report, progress: bool = False, max_line: int = MAX_LINE_CHARS) -> None:
         self.report = report
         self.progress = progress
+        self.max_line = max_line
 
     def error(self, code: str, message: str, path: Path | str, line: int | None = None,
               record: str | None = None) -> None:
@@ -71,14 +92,22 @@ class SourceReader:
             self.warn(code, f"{count} {what} {kind!r} not mapped to the schema (skipped)", path, kind)
 
     def lines(self, path: Path) -> Iterator[tuple[int, str]]:
-        """Yield ``(line_number, text)`` without the line ending; report where reading broke off."""
+        """Yield ``(line_number, text)`` without the line ending; report where reading broke off.
+
+        Lines with a NUL byte or longer than ``max_line`` characters are reported and skipped.
+        """
         number = 0
         try:
             with _open_text(path) as handle:
-                bar = tqdm(handle, desc=path.name, unit=" lines", file=sys.stderr, disable=not self.progress,
-                           leave=False)
+                bar = tqdm(_long_lines(handle, self.max_line), desc=path.name, unit=" lines", file=sys.stderr,
+                           disable=not self.progress, leave=False)
                 for number, text in enumerate(bar, start=1):
-                    yield number, text.rstrip("\n")
+                    if text is None:
+                        self.error("long-line", f"line is longer than {self.max_line} characters", path, number)
+                    elif "\x00" in text:
+                        self.error("bad-line", "line contains a NUL byte (binary data?)", path, number)
+                    else:
+                        yield number, text.rstrip("\n")
         except (EOFError, gzip.BadGzipFile, zlib.error) as err:
             self.error("truncated-file", f"compressed data ends or breaks after line {number}: {err}",
                        path, number + 1)
@@ -103,10 +132,15 @@ class SourceReader:
             Columns that must be present in the header; a missing one is an error for the whole file.
         """
         names = list(columns) if columns is not None else None
+        data, errors_before = False, len(self.report.errors)
         for number, text in self.lines(path):
             if not text.strip():
                 continue
-            fields = _split(text, quoted)
+            try:
+                fields = _split(text, quoted)
+            except csv.Error as err:
+                self.error("bad-line", f"malformed quoted line: {err}", path, number)
+                continue
             if names is None:
                 names = [f.strip() for f in fields]
                 missing = [c for c in required if c not in names]
@@ -118,7 +152,14 @@ class SourceReader:
                 self.error("bad-line", f"expected {len(names)} tab-separated fields, found {len(fields)}",
                            path, number)
                 continue
+            data = True
             yield Row(number, dict(zip(names, fields, strict=True)))
+        if data or len(self.report.errors) > errors_before:
+            return
+        if names is None or columns is not None:
+            self.error("empty-file", "the file is empty (no header, no data lines)", path, 1)
+        else:
+            self.warn("empty-file", "the file has a header but no data lines", path)
 
 
 def file_version(paths: Iterable[Path]) -> str:
@@ -137,7 +178,12 @@ def find_files(paths: Iterable[Path], patterns: Sequence[str]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for pattern in patterns for p in path.glob(pattern) if p.is_file())
+            matched = sorted(p for pattern in patterns for p in path.glob(pattern) if p.is_file())
+            root = path.resolve()
+            escaping = [p for p in matched if not p.resolve().is_relative_to(root)]
+            if escaping:
+                raise SourceError(f"{escaping[0]}: resolves outside the data directory {root}; refusing to read it")
+            found += matched
         elif path.is_file() and any(path.match(pattern) for pattern in patterns):
             found.append(path)
         elif not path.exists():

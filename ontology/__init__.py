@@ -96,6 +96,9 @@ class Schema:
         prefix, sep, local = curie.partition(":")
         if not sep or not prefix or not local:
             return f"{curie!r} is not a CURIE (PREFIX:local)"
+        hidden = next((c for c in curie if c.isspace() or not c.isprintable()), None)
+        if hidden is not None:
+            return f"{curie!r} contains the white-space or control character U+{ord(hidden):04X}"
         pattern = self.prefixes.get(prefix)
         if pattern is None:
             return f"{curie!r} has unknown prefix {prefix!r}"
@@ -141,7 +144,8 @@ def parse_schema(raw: dict[str, Any]) -> Schema:
         if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
             raise SchemaError(f"predicate {name!r} is not UPPER_SNAKE")
     designs = {n: Design(n, int(s["level"]), s["label"], s["eco"]) for n, s in raw["designs"].items()}
-    prefixes = {p: re.compile(s["pattern"]) for p, s in raw["prefixes"].items()}
+    # ASCII: a \d of a prefix pattern means 0-9, never other scripts' digits (PMID:١٢٣ is not a PMID)
+    prefixes = {p: re.compile(s["pattern"], re.ASCII) for p, s in raw["prefixes"].items()}
     return Schema(
         name=raw["name"],
         version=str(raw["version"]),

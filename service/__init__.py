@@ -36,6 +36,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     errors.register(app)
     app.register_blueprint(api.bp)
+    from service import analyst, openapi
+
+    app.register_blueprint(analyst.bp)
+    app.register_blueprint(openapi.bp)
     from service import sources, sparql
 
     app.register_blueprint(sparql.bp)

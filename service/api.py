@@ -13,6 +13,7 @@ from kg.query.evidence import EvidenceQuery, evidence
 from kg.store.base import GraphStore
 from ontology import load_schema
 from service.evidence_rdf import evidence_rdf, rdf_format
+from service.formats import evidence_csv, wants_csv
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -108,4 +109,6 @@ def evidence_endpoint() -> Response:
     if (fmt := rdf_format()) is not None:
         return evidence_rdf(store(), query, fmt)
     answer = evidence(store(), query)
+    if wants_csv():
+        return evidence_csv(answer.to_dict())
     return jsonify(answer.to_dict())

@@ -97,9 +97,26 @@ def _core_operations() -> dict[str, dict[str, Any]]:
                     param("year_to", "latest publication year", kind="integer", minimum=1900, maximum=2100),
                     param("min_n", "smallest sample size", kind="integer", minimum=0),
                     param("as_of", "only evidence published by this date", format="date", example="2020-01-01"),
-                    param("format", "json or csv", enum=["json", "csv"]),
+                    param("format", "json, csv, or an RDF format (turtle, nt, json-ld ...)"),
                     param("table", "the CSV table: studies or consensus", enum=["studies", "consensus"])]),
+        "sources.sources": operation("Every source in the graph with its licence", ok="Sources", errors=(),
+                                     tag="core"),
+        "sparql.sparql": _sparql_operation(),
     }
+
+
+def _sparql_operation() -> dict[str, Any]:
+    op = operation(
+        "Read-only SPARQL over the RDF view of the graph",
+        "SPARQL 1.1 protocol: ?query= (GET), a form field query or an application/sparql-query body (POST). "
+        "SELECT and ASK answer SPARQL results JSON; CONSTRUCT and DESCRIBE answer Turtle or N-Triples.",
+        ok="SparqlResults", tag="core",
+        params=[param("query", "the SPARQL query (GET)", example="SELECT ?s WHERE { ?s ?p ?o } LIMIT 5")])
+    ok = op["responses"]["200"]["content"].pop("application/json")
+    op["responses"]["200"]["content"].update({
+        "application/sparql-results+json": ok,
+        "text/turtle": {"schema": {"type": "string"}}, "application/n-triples": {"schema": {"type": "string"}}})
+    return op
 
 
 API_OPERATIONS = _core_operations()

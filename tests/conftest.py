@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from neo4j_support import free_port, neo4j_missing
 
 from kg.pipeline import build
 from kg.settings import Settings
@@ -67,11 +68,12 @@ def neo4j_server(tmp_path_factory):
     ``NEO4J_URI`` (with ``NEO4J_USER``/``NEO4J_PASSWORD``) names an existing server, whose
     ketamine-kg graph (its ``Entity`` nodes) the tests overwrite; otherwise a local Neo4j is
     started with :mod:`kg.neo4j_local` on a free port with a temporary data directory, and
-    stopped at the end. Skips if neither is possible for want of Java or Maven.
+    stopped at the end. Skips if neither is possible for want of Java or Maven, except in CI
+    (``CI=true``), where it fails: CI must test against a real Neo4j. A server that cannot
+    start is an error, never a skip.
     """
     import os
     import shutil
-    import socket
 
     from kg import neo4j_local
 
@@ -80,10 +82,8 @@ def neo4j_server(tmp_path_factory):
                os.environ.get("NEO4J_PASSWORD", neo4j_local.DEFAULT_PASSWORD))
         return
     if shutil.which("java") is None or shutil.which("mvn") is None:
-        pytest.skip("no NEO4J_URI, and the local Neo4j needs Java 17+ and Maven on PATH")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        neo4j_missing("no NEO4J_URI, and the local Neo4j needs Java 17+ and Maven on PATH")
+    port = free_port()
     state = tmp_path_factory.mktemp("neo4j-state")
     password = "kg-test-password"
     status = neo4j_local.start(port, state / "data", password, state_dir=state)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 
 import pytest
 from neo4j import GraphDatabase
+from neo4j_support import require_java_and_maven
 
 from kg import neo4j_local
 from kg.errors import KGError
 from kg.neo4j_local.build import find_java
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("java") is None or shutil.which("mvn") is None,
-    reason="the local Neo4j needs Java 17+ and Maven on PATH",
-)
+
+@pytest.fixture(autouse=True)
+def _java_and_maven():
+    """Skip without Java or Maven on a developer's machine; in CI (``CI=true``) fail instead."""
+    require_java_and_maven()
+
 
 PASSWORD = "test-password-1"
 

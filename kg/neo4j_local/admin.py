@@ -28,7 +28,7 @@ class ImportFailed(Neo4jLocalError):
 
 
 def admin_import(import_args: Sequence[str], csv_dir: str | os.PathLike[str], data_dir: str | os.PathLike[str], *,
-                 heap: str = "1g", quiet: bool = False) -> str:
+                 heap: str = "2g", quiet: bool = False) -> str:
     """Run ``neo4j-admin`` with ``import_args`` (``database import full ...``) from ``csv_dir``.
 
     ``data_dir`` is the local Neo4j's data directory (``kg neo4j start --data-dir``); the
@@ -48,6 +48,16 @@ def admin_import(import_args: Sequence[str], csv_dir: str | os.PathLike[str], da
         raise ImportFailed(f"cannot run neo4j-admin: {err}") from err
     output = result.stdout + result.stderr
     if result.returncode != 0:
-        tail = "\n".join(output.splitlines()[-_TAIL_LINES:])
-        raise ImportFailed(f"neo4j-admin import into {home} failed with exit code {result.returncode}:\n{tail}")
+        raise ImportFailed(f"neo4j-admin import into {home} failed with exit code {result.returncode}: "
+                           f"{_reason(output)}")
     return output
+
+
+def _reason(output: str) -> str:
+    """The root cause that neo4j-admin's (verbose) output gives, else its output tail."""
+    causes = [line.split(": ", 1)[-1] for line in output.splitlines() if line.startswith("Caused by: ")]
+    if causes and "already contains data" in causes[-1]:
+        return f"{causes[-1]} (import into a new data directory, or replace the database with --overwrite)"
+    if causes:
+        return causes[-1]
+    return "\n" + "\n".join(line for line in output.splitlines()[-_TAIL_LINES:] if not line.startswith(".."))

@@ -319,7 +319,8 @@ def _order_keys(rest: list[Token], rest_depths: list[int], clause_at: dict[str, 
     if start + 1 >= len(rest) or rest[start + 1].upper != "BY":
         raise QueryError("ORDER must be followed by BY")
     stop = next(e for e in ends if e > start)
-    keys, hidden = [], []
+    keys: list[OrderKey] = []
+    hidden: list[str] = []
     for item in _split(rest[start + 2:stop], rest_depths[start + 2:stop], 0):
         descending = item[-1].upper in ("DESC", "DESCENDING")
         if item[-1].upper in ("ASC", "ASCENDING", "DESC", "DESCENDING"):

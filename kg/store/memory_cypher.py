@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Mapping
+from functools import partial
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -176,13 +177,28 @@ def _rows(raw: dict[Any, list[Any]], plan: cypher_dialect.Plan, row_cap: int) ->
     if not rows and plan.empty_row is not None:
         rows = [list(plan.empty_row)]
     if plan.distinct:
-        unique = {canonical_json(row): row for row in reversed(rows)}
-        rows = list(reversed(unique.values()))
+        rows = _distinct(rows)
     for key in reversed(plan.order):
-        rows.sort(key=lambda row, c=key.column: _sort_key(row[c]), reverse=key.descending)
+        rows.sort(key=partial(_column_key, key.column), reverse=key.descending)
     rows = [row[:len(plan.columns)] for row in rows]
     end = None if plan.limit is None else plan.skip + plan.limit
     return rows[plan.skip:end][:row_cap + 1]
+
+
+def _distinct(rows: list[list[Any]]) -> list[list[Any]]:
+    """The rows without repeats, each kept where it first appears."""
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        key = canonical_json(row)
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
+def _column_key(column: int, row: list[Any]) -> tuple[Any, ...]:
+    return _sort_key(row[column])
 
 
 def _json_value(value: Any) -> Any:

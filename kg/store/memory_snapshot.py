@@ -26,12 +26,14 @@ __all__ = ["SNAPSHOT_FORMAT", "SNAPSHOT_VERSION", "write_snapshot", "read_snapsh
 SNAPSHOT_FORMAT = "ketamine-kg-snapshot"
 SNAPSHOT_VERSION = 1
 _BUFFER = 1 << 20
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., ensure_ascii=False) without its per-call set-up
 
 
 def _edge_lines(edges: Iterable[Edge]) -> Iterable[str]:
     provenances: dict[int, str] = {}
     keep: list[Provenance] = []  # holds the encoded provenances alive, so their ids stay theirs
-    enc = encode_basestring
+    texts: dict[str, str] = {}  # ids, predicates and qualifiers recur: each is encoded once
+    dumps = _ENCODER.encode
     for edge in edges:
         prov = edge.provenance
         if prov is None:
@@ -39,12 +41,16 @@ def _edge_lines(edges: Iterable[Edge]) -> Iterable[str]:
         else:
             prov_text = provenances.get(id(prov), "")
             if not prov_text:
-                prov_text = provenances[id(prov)] = json.dumps(prov.to_dict(), ensure_ascii=False)
+                prov_text = provenances[id(prov)] = dumps(prov.to_dict())
                 keep.append(prov)
-        props = json.dumps(edge.properties, ensure_ascii=False) if edge.properties else "{}"
-        yield (f'{{"edge": {{"id": {enc(edge.id)}, "subject": {enc(edge.subject)}, '
-               f'"predicate": {enc(edge.predicate)}, "object": {enc(edge.object)}, '
-               f'"qualifier": {enc(edge.qualifier)}, "properties": {props}, "provenance": {prov_text}}}}}\n')
+        subject, predicate, obj, qualifier = edge.subject, edge.predicate, edge.object, edge.qualifier
+        s_text = texts.get(subject) or texts.setdefault(subject, encode_basestring(subject))
+        p_text = texts.get(predicate) or texts.setdefault(predicate, encode_basestring(predicate))
+        o_text = texts.get(obj) or texts.setdefault(obj, encode_basestring(obj))
+        q_text = texts.get(qualifier) or texts.setdefault(qualifier, encode_basestring(qualifier))
+        props = dumps(edge.properties) if edge.properties else "{}"
+        yield (f'{{"edge": {{"id": "{edge.id}", "subject": {s_text}, "predicate": {p_text}, '
+               f'"object": {o_text}, "qualifier": {q_text}, "properties": {props}, "provenance": {prov_text}}}}}\n')
 
 
 def write_snapshot(path: Path, nodes: Iterable[Node], edges: Iterable[Edge], counts: tuple[int, int]) -> None:
@@ -55,7 +61,7 @@ def write_snapshot(path: Path, nodes: Iterable[Node], edges: Iterable[Edge], cou
         with os.fdopen(fd, "w", encoding="utf-8", buffering=_BUFFER) as out:
             header = {"format": SNAPSHOT_FORMAT, "version": SNAPSHOT_VERSION}
             out.write(json.dumps(header) + "\n")
-            out.writelines(json.dumps({"node": node.to_dict()}, ensure_ascii=False) + "\n" for node in nodes)
+            out.writelines(_ENCODER.encode({"node": node.to_dict()}) + "\n" for node in nodes)
             out.writelines(_edge_lines(edges))
             footer = {"end": {"nodes": counts[0], "edges": counts[1]}}
             out.write(json.dumps(footer) + "\n")

@@ -21,7 +21,7 @@ from neo4j.graph import Path, Relationship
 from kg.errors import KGError
 from kg.model import Edge, Node, Provenance
 from kg.query.search import normalise
-from kg.store.projection import edge_properties, node_json, node_properties, relationship_json
+from kg.store.projection import PROVENANCE_FIELDS, edge_properties, node_json, node_properties, relationship_json
 
 __all__ = ["node_row", "edge_row", "node_from", "edge_from", "fuzzy_ratio", "INTERNAL_PREFIX", "public_properties",
            "cypher_json", "COMMON_LABEL"]
@@ -77,8 +77,30 @@ def node_row(node: Node, build: str) -> dict[str, Any]:
     return {"id": node.id, "props": props}
 
 
-def edge_row(edge: Edge, build: str) -> dict[str, Any]:
-    """The ``UNWIND`` row that writes ``edge``: its id, ends and the full property map."""
+def _provenance_part(prov: Provenance, edge: Edge) -> dict[str, Any]:
+    """The properties an edge gets from its provenance (flattened fields and the exact JSON)."""
+    flat = {k: v for k, v in edge_properties(edge).items() if k in PROVENANCE_FIELDS}
+    part = _plain(flat, f"provenance of {edge.id}")
+    part["_kg_provenance"] = _json(prov.to_dict(), f"provenance of {edge.id}")
+    return part
+
+
+def edge_row(edge: Edge, build: str, shared: dict[int, tuple[Provenance, dict[str, Any]]] | None = None
+             ) -> dict[str, Any]:
+    """The ``UNWIND`` row that writes ``edge``: its id, ends and the full property map.
+
+    ``shared`` caches what edges sharing one provenance object have in common, so a batch of
+    edges of one source encodes its provenance once; an edge with properties of its own takes
+    the general path (its properties may shadow provenance fields).
+    """
+    prov = edge.provenance
+    if shared is not None and prov is not None and not edge.properties:
+        cached = shared.get(id(prov))
+        if cached is None or cached[0] is not prov:
+            cached = shared[id(prov)] = (prov, _provenance_part(prov, edge))
+        props = {"id": edge.id, "subject": edge.subject, "object": edge.object, "qualifier": edge.qualifier,
+                 **cached[1], "_kg_properties": "{}", "_kg_build": build}
+        return {"id": edge.id, "subject": edge.subject, "object": edge.object, "props": props}
     props = _plain(edge_properties(edge), f"edge {edge.id}")
     props["_kg_properties"] = _json(edge.properties, f"properties of {edge.id}")
     props["_kg_build"] = build

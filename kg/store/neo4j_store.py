@@ -54,6 +54,7 @@ class Neo4jStore:
         self.uri, self.user, self.database = uri, user, database
         self.schema = schema or load_schema()
         self.batch_size = batch_size
+        self._has_password = bool(password)
         with self._translated():
             self.driver: Driver = GraphDatabase.driver(uri, auth=(user, password or ""))
         try:
@@ -83,9 +84,10 @@ class Neo4jStore:
         try:
             yield
         except AuthError as err:
+            hint = "no password was given: set NEO4J_PASSWORD" if not self._has_password else \
+                "check NEO4J_USER / NEO4J_PASSWORD"
             raise StoreUnavailable(
-                f"Neo4j at {self.uri} refused the credentials of user {self.user!r} "
-                f"(check NEO4J_USER / NEO4J_PASSWORD): {err.message}") from err
+                f"Neo4j at {self.uri} refused the credentials of user {self.user!r} ({hint}): {err.message}") from err
         except (ServiceUnavailable, SessionExpired) as err:
             raise StoreUnavailable(f"cannot reach Neo4j at {self.uri}: {err}") from err
         except (ConfigurationError, ValueError) as err:
@@ -154,35 +156,42 @@ class Neo4jStore:
                                   f"node {end}, which is not among the nodes written")
         self.ensure_schema()
         build = uuid.uuid4().hex
-        statements = [("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) "
-                       "WHERE n.category <> row.category DETACH DELETE n",
-                       [{"id": n.id, "category": n.category} for n in unique_nodes.values()])]
+        shared: dict[int, Any] = {}
+        for edge in unique_edges.values():  # what can fail to encode fails now, before anything is written
+            if edge.properties:
+                records.edge_row(edge, build)
+        node_rows = {n.id: records.node_row(n, build) for n in unique_nodes.values()}
+        statements: list[tuple[str, list[Any], Callable[[Any], dict[str, Any]]]] = [
+            ("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) WHERE n.category <> row.category DETACH DELETE n",
+             list(unique_nodes.values()), lambda n: {"id": n.id, "category": n.category})]
         statements += [(f"UNWIND $rows AS row MERGE (n:{COMMON_LABEL} {{id: row.id}}) SET n = row.props SET n:{label}",
-                        [records.node_row(n, build) for n in group]) for label, group in by_label.items()]
+                        group, lambda n: node_rows[n.id]) for label, group in by_label.items()]
         statements += [(f"UNWIND $rows AS row MATCH (s:{COMMON_LABEL} {{id: row.subject}}) "
                         f"MATCH (o:{COMMON_LABEL} {{id: row.object}}) "
                         f"MERGE (s)-[r:{rel} {{id: row.id}}]->(o) SET r = row.props",
-                        [records.edge_row(e, build) for e in group]) for rel, group in by_type.items()]
+                        group, lambda e: records.edge_row(e, build, shared)) for rel, group in by_type.items()]
         for transaction in self._transactions(statements):
-            self._run(True, _statements_work(transaction))
+            self._run(True, _statements_work([(query, [row(r) for r in batch]) for query, batch, row in transaction]))
         self._delete_stale("MATCH (:Entity)-[r]->(:Entity) WHERE r._kg_build IS NULL OR r._kg_build <> $build "
                            "WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted", build)
         self._delete_stale("MATCH (n:Entity) WHERE n._kg_build IS NULL OR n._kg_build <> $build "
                            "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted", build)
         return WriteSummary(len(unique_nodes), len(unique_edges), time.perf_counter() - started)
 
-    def _transactions(self, statements: list[tuple[str, list[dict[str, Any]]]]) -> Iterator[list[Any]]:
-        """Cut the statements' rows into batches and pack them, in order, into transactions of
-        at most ``batch_size`` rows, so that a small graph is written in one transaction."""
-        pending: list[tuple[str, list[dict[str, Any]]]] = []
+    def _transactions(self, statements: list[tuple[str, list[Any], Any]]) -> Iterator[list[Any]]:
+        """Cut the statements' records into batches and pack them, in order, into transactions of
+        at most ``batch_size`` rows, so that a small graph is written in one transaction. Rows are
+        made per transaction (the third item of a statement makes one), so a large graph's rows
+        are never all in memory at once."""
+        pending: list[tuple[str, list[Any], Any]] = []
         size = 0
-        for query, rows in statements:
+        for query, rows, make_row in statements:
             for start in range(0, len(rows), self.batch_size):
                 batch = rows[start:start + self.batch_size]
                 if pending and size + len(batch) > self.batch_size:
                     yield pending
                     pending, size = [], 0
-                pending.append((query, batch))
+                pending.append((query, batch, make_row))
                 size += len(batch)
         if pending:
             yield pending

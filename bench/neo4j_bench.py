@@ -1,0 +1,79 @@
+"""Neo4j: batched ingest against a naive one-row-per-transaction baseline, then the query mix.
+
+The batched path is :meth:`kg.store.neo4j_store.Neo4jStore.replace_all` into an emptied
+database (``UNWIND $rows MERGE`` per label and type). The naive baseline then deletes a
+subset of the relationships just written and writes them back with the same ``MERGE``
+statement, one row per transaction, into a graph of the same size. Every answer of the query
+mix is compared with the embedded store's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from bench import mix
+
+__all__ = ["run"]
+
+
+def _naive(store: Any, edges: list[Any], count: int) -> dict[str, Any]:
+    from kg.store import neo4j_records as records
+
+    subset = sorted(edges, key=lambda e: e.id)[:count]
+    build = store.generation().split(":")[1]
+    rows = [{"subject": e.subject, "id": e.id} for e in subset]
+    store._write("UNWIND $rows AS row MATCH (:Entity {id: row.subject})-[r]->() WHERE r.id = row.id "  # noqa: SLF001
+                 "DELETE r", rows=rows)
+    started = time.perf_counter()
+    with store.driver.session(database=store.database) as session:
+        for edge in subset:
+            rel = store._rel_type(edge.predicate)  # noqa: SLF001 - the store's own schema check
+            query = (f"UNWIND $rows AS row MATCH (s:Entity {{id: row.subject}}) MATCH (o:Entity {{id: row.object}}) "
+                     f"MERGE (s)-[r:{rel} {{id: row.id}}]->(o) SET r = row.props")
+            row = records.edge_row(edge, build)
+            session.execute_write(lambda tx, q=query, r=row: tx.run(q, rows=[r]).consume())
+    seconds = time.perf_counter() - started
+    return {"edges": len(subset), "seconds": seconds, "edges_per_s": len(subset) / seconds}
+
+
+def run(args: argparse.Namespace, memory: Any, queries: mix.Mix, expected: dict[str, list[str]],
+        latency: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Ingest ``memory``'s graph into Neo4j, time the mix there and compare the answers."""
+    from kg.store.neo4j_store import Neo4jStore
+
+    nodes, edges = list(memory.iter_nodes()), list(memory.iter_edges())
+    store = Neo4jStore(args.neo4j_uri, args.neo4j_user, args.neo4j_password, batch_size=args.batch_size)
+    try:
+        cleared = time.perf_counter()
+        store.replace_all([], [])
+        clear_s = time.perf_counter() - cleared
+        written = store.replace_all(nodes, edges)
+        ingest = {"nodes": written.nodes, "edges": written.edges, "seconds": written.seconds,
+                  "edges_per_s": written.edges / written.seconds, "batch_size": args.batch_size,
+                  "clear_s": clear_s}
+        print(f"  neo4j batched ingest: {written.edges:,} edges in {written.seconds:.1f} s "
+              f"({ingest['edges_per_s']:,.0f} edges/s)", file=sys.stderr, flush=True)
+        naive = _naive(store, edges, 0 if args.quick and args.naive_rows > 200 else args.naive_rows) \
+            if args.naive_rows else {"edges": 0}
+        if naive.get("edges"):
+            ingest["naive"] = naive
+            ingest["speedup"] = ingest["edges_per_s"] / naive["edges_per_s"]
+            print(f"  neo4j naive ingest: {naive['edges_per_s']:,.0f} edges/s -> batched is "
+                  f"{ingest['speedup']:.0f}x", file=sys.stderr, flush=True)
+        mismatches: dict[str, int] = {}
+        repeats, budget = (1, 5.0) if args.quick else (3, 30.0)
+        for op, call in mix.OPERATIONS.items():
+            inputs = getattr(queries, op)
+            got = [mix.answers(op, call(store, item)) for item in inputs]
+            mismatches[op] = sum(a != b for a, b in zip(got, expected[op], strict=True))
+            samples = mix.time_calls(lambda item, c=call: c(store, item), inputs, repeats, budget)  # type: ignore[misc]
+            latency[f"neo4j/{op}"] = mix.summary(samples)
+            print(f"  neo4j  {op:<14} p50 {latency[f'neo4j/{op}'].get('p50', 0):8.2f} ms  "
+                  f"p99 {latency[f'neo4j/{op}'].get('p99', 0):8.2f} ms  mismatches {mismatches[op]}",
+                  file=sys.stderr, flush=True)
+        return {"ingest": ingest, "mismatches": mismatches}
+    finally:
+        store.close()

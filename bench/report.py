@@ -1,0 +1,165 @@
+"""``bench/results/results.md`` (Markdown tables, targets met or not) and the plots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+__all__ = ["write_markdown", "write_plots", "targets"]
+
+OPS = ("evidence", "search", "neighbourhood", "paths")
+
+
+def _n(value: Any, digits: int = 2) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, int | float) and abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(_n(v) for v in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _largest(results: dict[str, Any]) -> dict[str, Any] | None:
+    scales = [s for s in results["scales"].values() if "edges" in s]
+    return max(scales, key=lambda s: s["edges"]) if scales else None
+
+
+def targets(results: dict[str, Any]) -> list[list[Any]]:
+    """[target, measured, met, margin] for each target of issue 8."""
+    rows: list[list[Any]] = []
+    big = _largest(results)
+
+    def add(name: str, value: float | None, limit: float, higher: bool, unit: str) -> None:
+        if value is None:
+            rows.append([name, "not measured", "–", "–"])
+            return
+        met = value >= limit if higher else value <= limit
+        margin = value / limit if higher else limit / value if value else float("inf")
+        rows.append([name, f"{value:,.2f} {unit}", "met" if met else "NOT met", f"{margin:.2f}x of target"])
+
+    if big is None:
+        return rows
+    add("embedded build ≥ 200,000 edges/s (largest scale, validate + write)", big.get("store_edges_per_s"),
+        200_000, True, "edges/s")
+    add("peak RSS ≤ 1.5 KB/edge at the largest scale (whole build process)", big.get("bytes_per_edge", 0) / 1000,
+        1.5, False, "KB/edge")
+    with_neo4j = [s for s in results["scales"].values() if (s.get("neo4j") or {}).get("ingest")]
+    neo = max(with_neo4j, key=lambda s: s["edges"]) if with_neo4j else {}
+    at = f" (at {neo['edges']:,} edges)" if neo else ""
+    ingest = (neo.get("neo4j") or {}).get("ingest") or {}
+    add(f"Neo4j batched ingest ≥ 50,000 edges/s{at}", ingest.get("edges_per_s"), 50_000, True, "edges/s")
+    add(f"Neo4j batched ≥ 20x naive{at}", ingest.get("speedup"), 20, True, "x")
+    lat = big.get("latency", {})
+    add("embedded evidence p50 ≤ 5 ms", lat.get("memory/evidence", {}).get("p50"), 5, False, "ms")
+    add("embedded evidence p99 ≤ 50 ms", lat.get("memory/evidence", {}).get("p99"), 50, False, "ms")
+    add(f"Neo4j evidence p50 ≤ 25 ms{at}", neo.get("latency", {}).get("neo4j/evidence", {}).get("p50"), 25, False,
+        "ms")
+    level = ((results.get("service") or {}).get("levels") or {}).get("32")
+    add("service ≥ 500 req/s at 32 clients", level and level["requests_per_s"], 500, True, "req/s")
+    add("service p99 ≤ 100 ms at 32 clients", level and level.get("p99"), 100, False, "ms")
+    if level:
+        rows.append(["service: no errors", f"{level['errors']} errors", "met" if not level["errors"] else "NOT met", ""])
+    return rows
+
+
+def write_markdown(results: dict[str, Any], path: Path) -> None:
+    machine = results["machine"]
+    lines = [f"# ketamine-kg benchmarks ({'quick' if results['quick'] else 'full'} run)", "",
+             f"Machine: {machine['nproc']} cores ({machine['cpu']}), {machine['memory_gib']:.1f} GiB, "
+             f"Python {machine['python']}; load average {machine['load_before']} before, "
+             f"{machine.get('load_after', '?')} after. Run took {results.get('seconds', 0):.0f} s.", ""]
+    scales = results["scales"]
+    lines += ["## Build (embedded store)", ""]
+    rows = [[label, s["nodes"], s["edges"], s["build_s"], s["edges_per_s"], s["store_build_s"],
+             s["store_edges_per_s"], s["peak_rss_mb"], s["bytes_per_edge"], s.get("open", {}).get("open_s"),
+             s.get("open", {}).get("store_rss_mb"), s.get("open", {}).get("store_bytes_per_edge")]
+            for label, s in scales.items() if "edges" in s]
+    lines += _table(["scale", "nodes", "edges", "build s", "edges/s", "validate+write s", "validate+write edges/s",
+                     "peak RSS MiB", "peak B/edge", "open snapshot s", "store RSS MiB", "store B/edge"], rows)
+    lines += ["## Neo4j ingest (batched UNWIND … MERGE vs one row per transaction)", ""]
+    rows = []
+    for label, s in scales.items():
+        ingest = (s.get("neo4j") or {}).get("ingest")
+        if ingest:
+            naive = ingest.get("naive", {})
+            rows.append([label, ingest["edges"], ingest["seconds"], ingest["edges_per_s"], naive.get("edges"),
+                         naive.get("edges_per_s"), ingest.get("speedup")])
+    lines += _table(["scale", "edges", "batched s", "batched edges/s", "naive rows", "naive edges/s",
+                     "batched/naive"], rows) if rows else [f"Skipped: {results.get('neo4j_skipped', 'no Neo4j')}", ""]
+    lines += [f"neo4j-admin import: {results.get('admin_import', 'not run')}", ""]
+    lines += ["## Query latency (ms, fixed seeded mix)", ""]
+    rows = []
+    for label, s in scales.items():
+        mismatches = (s.get("neo4j") or {}).get("mismatches", {})
+        for key, st in s.get("latency", {}).items():
+            store, op = key.split("/")
+            rows.append([label, s.get("edges"), store, op, st.get("p50"), st.get("p95"), st.get("p99"), st.get("n"),
+                         mismatches.get(op, "–") if store == "neo4j" else ""])
+    lines += _table(["scale", "edges", "store", "query", "p50", "p95", "p99", "samples", "answers ≠ embedded"], rows)
+    lines += ["## Evidence query baselines (ms)", ""]
+    rows = []
+    for label, s in scales.items():
+        b = s.get("baselines", {})
+        nxb, cy = b.get("networkx_all_simple_paths", {}), b.get("embedded_cypher", {})
+        rows.append([label, s.get("latency", {}).get("memory/evidence", {}).get("p50"), nxb.get("p50"), nxb.get("p99"),
+                     f"{nxb.get('capped', 0)}/{nxb.get('n', 0)}", cy.get("p50"), cy.get("p99"),
+                     cy.get("skipped", "")[:60]])
+    lines += _table(["scale", "embedded evidence p50", "networkx paths p50", "networkx p99", "capped",
+                     "embedded Cypher p50", "Cypher p99", "Cypher skipped"], rows)
+    service = results.get("service") or {}
+    lines += [f"## Service (kg serve / waitress, wrk, evidence endpoint, scale {results.get('service_scale')})", ""]
+    if service.get("levels"):
+        rows = [[c, v["requests_per_s"], v.get("p50"), v.get("p99"), v["requests"], v["errors"]]
+                for c, v in service["levels"].items()]
+        lines += _table(["clients", "req/s", "p50 ms", "p99 ms", "requests", "errors"], rows)
+    else:
+        lines += [f"Skipped: {service.get('skipped', 'not run')}", ""]
+    lines += ["## Targets", ""] + _table(["target", "measured", "status", "margin"], targets(results))
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def write_plots(results: dict[str, Any], out: Path) -> list[Path]:
+    """Latency, build time and memory against graph size (log-log, with a linear reference)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = sorted((s for s in results["scales"].values() if "edges" in s), key=lambda s: s["edges"])
+    if not data:
+        return []
+    edges = [s["edges"] for s in data]
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
+    ax = axes[0]
+    for store, style in (("memory", "o-"), ("neo4j", "s--")):
+        for pct in ("p50", "p99"):
+            ys = [s.get("latency", {}).get(f"{store}/evidence", {}).get(pct) for s in data]
+            points = [(x, y) for x, y in zip(edges, ys, strict=True) if y]
+            if points:
+                ax.plot(*zip(*points, strict=True), style, label=f"{store} evidence {pct}")
+    ax.set(xscale="log", yscale="log", xlabel="edges", ylabel="ms", title="Evidence query latency")
+    ax.legend(fontsize=8)
+    ax = axes[1]
+    ax.plot(edges, [s["build_s"] for s in data], "o-", label="build (load+validate+write) s")
+    ax.plot(edges, [s["store_build_s"] for s in data], "o-", label="validate+write s")
+    ax.plot(edges, [edges[0] and s["edges"] / edges[-1] * data[-1]["build_s"] for s in data], ":", label="linear")
+    ax.set(xscale="log", yscale="log", xlabel="edges", ylabel="seconds", title="Embedded build time")
+    ax.legend(fontsize=8)
+    ax = axes[2]
+    ax.plot(edges, [s["peak_rss_mb"] for s in data], "o-", label="peak RSS of build (MiB)")
+    opened = [(s["edges"], s["open"]["rss_mb"]) for s in data if s.get("open")]
+    if opened:
+        ax.plot(*zip(*opened, strict=True), "s-", label="RSS after opening snapshot (MiB)")
+    ax.plot(edges, [s["edges"] / edges[-1] * data[-1]["peak_rss_mb"] for s in data], ":", label="linear")
+    ax.set(xscale="log", yscale="log", xlabel="edges", ylabel="MiB", title="Memory")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path = out / "scaling.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return [path]

@@ -1,0 +1,60 @@
+"""Smoke test of the benchmark harness: ``python -m bench --quick`` on a tiny scale.
+
+Checks that one run produces every table and row (it asserts no timings: those depend on the
+machine). Neo4j is the session's server; the service part runs when ``wrk`` is installed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def bench_run(tmp_path, neo4j_server):
+    pytest.importorskip("matplotlib")
+    uri, _, password = neo4j_server
+    out = tmp_path / "results"
+    command = [sys.executable, "-m", "bench", "--quick", "--scales", "0.05", "--out", str(out),
+               "--neo4j-uri", uri, "--neo4j-password", password, "--naive-rows", "20", "--duration", "1"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    from kg.store.neo4j_store import Neo4jStore
+
+    with Neo4jStore(uri, "neo4j", password) as store:
+        store.replace_all([], [])  # leave the session's server empty, as the other tests expect
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out
+
+
+def _rows(markdown: str, section: str) -> list[list[str]]:
+    body = markdown.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in body.splitlines() if line.startswith("| ") and not line.startswith("|---")]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[1:]]
+
+
+def test_quick_run_writes_every_table(bench_run):
+    markdown = (bench_run / "results.md").read_text()
+    assert [row[0] for row in _rows(markdown, "Build (embedded store)")] == ["0.05x"]
+    assert [row[0] for row in _rows(markdown, "Neo4j ingest")] == ["0.05x"]
+    latency = {(row[2], row[3]) for row in _rows(markdown, "Query latency")}
+    assert latency == {(store, op) for store in ("memory", "neo4j")
+                       for op in ("evidence", "search", "neighbourhood", "paths")}
+    mismatches = [row[8] for row in _rows(markdown, "Query latency") if row[2] == "neo4j"]
+    assert mismatches == ["0", "0", "0", "0"]  # both stores gave the same answers
+    assert [row[0] for row in _rows(markdown, "Evidence query baselines")] == ["0.05x"]
+    targets = [row[0] for row in _rows(markdown, "Targets")]
+    assert any(t.startswith("embedded build") for t in targets)
+    assert any(t.startswith("embedded evidence p50") for t in targets)
+    assert re.search(r"^Machine: \d+ cores", markdown, re.MULTILINE)
+    assert (bench_run / "scaling.png").stat().st_size > 0
+    results = json.loads((bench_run / "results.json").read_text())
+    assert set(results["scales"]) == {"0.05x"}
+    service = results["service"]
+    assert "skipped" in service or set(service["levels"]) == {"1", "8", "32"}
