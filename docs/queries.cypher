@@ -4,7 +4,7 @@
 // when it takes parameters, `// params:` with a JSON object of example values. Run one with
 // `kg cypher --query-name NAME [--param key=value ...]`, or list them at GET /api/cypher/library.
 //
-// Every query is written in the Cypher subset both stores run (see docs for POST /api/cypher):
+// Every query is written in the Cypher subset both stores run (see docs/analyst.md):
 // MATCH clauses with directed (and variable-length) relationships, WHERE, RETURN [DISTINCT] with
 // aggregates, ORDER BY, SKIP and LIMIT; double-quoted strings; AND and OR never mixed without
 // parentheses. Node labels are categories, relationship types are predicates, and properties are

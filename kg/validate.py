@@ -142,9 +142,11 @@ class _EdgeChecker:
                        _rid(edge), where)
         subject_cat, object_cat = categories.get(edge.subject), categories.get(edge.object)
         if subject_cat is None:
-            report.add("error", "dangling-edge", f"subject {edge.subject!r} is not a node of this build", _rid(edge), where)
+            report.add("error", "dangling-edge", f"subject {edge.subject!r} is not a node of this build",
+                       _rid(edge), where)
         if object_cat is None:
-            report.add("error", "dangling-edge", f"object {edge.object!r} is not a node of this build", _rid(edge), where)
+            report.add("error", "dangling-edge", f"object {edge.object!r} is not a node of this build",
+                       _rid(edge), where)
         if predicate is not None:
             if subject_cat is not None and subject_cat not in predicate.domain:
                 report.add("error", "domain", f"{edge.predicate} cannot start at a {subject_cat} "

@@ -96,14 +96,14 @@ class Schema:
         prefix, sep, local = curie.partition(":")
         if not sep or not prefix or not local:
             return f"{curie!r} is not a CURIE (PREFIX:local)"
-        hidden = next((c for c in curie if c.isspace() or not c.isprintable()), None)
-        if hidden is not None:
-            return f"{curie!r} contains the white-space or control character U+{ord(hidden):04X}"
         pattern = self.prefixes.get(prefix)
         if pattern is None:
             return f"{curie!r} has unknown prefix {prefix!r}"
         if not pattern.fullmatch(local):
             return f"{curie!r}: local id {local!r} does not match the {prefix} pattern {pattern.pattern!r}"
+        hidden = next((c for c in curie if c.isspace() or not c.isprintable()), None)
+        if hidden is not None:
+            return f"{curie!r} contains the white-space or control character U+{ord(hidden):04X}"
         return None
 
 

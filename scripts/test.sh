@@ -9,7 +9,7 @@ scripts/install-web-assets.sh
 PYTHON=.venv/bin/python bash scripts/install-browser.sh
 bash scripts/setup-kgx.sh
 echo "==> ruff" >&2
-.venv/bin/ruff check kg ontology loaders service tests
+.venv/bin/ruff check kg ontology loaders service tests bench
 echo "==> mypy" >&2
 .venv/bin/mypy
 echo "==> pytest" >&2

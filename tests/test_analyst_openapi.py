@@ -101,7 +101,7 @@ def test_every_operation_is_exercised_here(spec):
 
 def test_examples_match_their_schemas(spec):
     registry = Registry().with_resource(SPEC_URI, Resource.from_contents(spec, default_specification=DRAFT202012))
-    for name, schema in spec["components"]["schemas"].items():
+    for schema in spec["components"]["schemas"].values():
         Draft202012Validator.check_schema(schema)
     for path, ops in spec["paths"].items():
         for method, op in ops.items():
