@@ -112,8 +112,9 @@ def answers(op: str, result: Any) -> str:
 
 
 def time_calls(call: Callable[[Any], Any], inputs: Sequence[Any], repeats: int, budget: float) -> list[float]:
-    """Milliseconds per call: one untimed warm-up pass, then ``repeats`` passes or until ``budget`` seconds."""
-    for item in inputs:
+    """Milliseconds per call: a few untimed warm-up calls, then ``repeats`` passes over ``inputs``,
+    stopping early (after at least one call per input) once ``budget`` seconds are spent."""
+    for item in inputs[:3]:
         call(item)
     samples: list[float] = []
     deadline = time.perf_counter() + budget
@@ -122,8 +123,8 @@ def time_calls(call: Callable[[Any], Any], inputs: Sequence[Any], repeats: int, 
             started = time.perf_counter()
             call(item)
             samples.append((time.perf_counter() - started) * 1000)
-        if time.perf_counter() > deadline:
-            break
+            if len(samples) >= len(inputs) and time.perf_counter() > deadline:
+                return samples
     return samples
 
 

@@ -89,7 +89,7 @@ def _queries(args: argparse.Namespace, store: Any, edges: list[Any], figures: di
     quick = args.quick
     queries = mix.query_mix(store, size=12 if quick else 40, seed=args.seed)
     figures["mix"] = queries.to_dict()
-    repeats, budget = (1, 5.0) if quick else (5, 30.0)
+    repeats, budget = (1, 5.0) if quick else (5, 20.0)
     latency: dict[str, dict[str, Any]] = {}
     answers: dict[str, list[str]] = {}
     for op, call in mix.OPERATIONS.items():

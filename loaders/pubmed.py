@@ -141,7 +141,7 @@ def _parse(path: Path, reader: SourceReader) -> Element | None:
     except OSError as err:
         raise SourceError(f"{path}: cannot read: {err.strerror or err}") from err
     except DefusedXmlException as err:
-        reader.error("forbidden-xml", f"refused: entity declarations and external references are not allowed "
+        reader.error("bad-record", f"refused: entity declarations and external references are not allowed "
                      f"(billion laughs / XXE): {err}", path)
         return None
     except SafeET.ParseError as err:

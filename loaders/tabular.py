@@ -29,7 +29,7 @@ from ontology import Schema
 
 __all__ = ["Row", "SourceReader", "file_version", "find_files", "CurieMaker", "MAX_LINE_CHARS"]
 
-MAX_LINE_CHARS = 1_000_000  # the longest line of any real source file is a few thousand
+MAX_LINE_CHARS = 1_000_000  # bytes; the longest line of any real source file is a few thousand
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,11 @@ class Row:
     fields: dict[str, str]
 
 
-def _open_text(path: Path) -> IO[str]:
-    """Open plain or gzip text; ``newline=None`` folds CRLF into ``\\n``. The caller closes it."""
+def _open_bytes(path: Path) -> IO[bytes]:
+    """Open plain or gzip bytes; lines are decoded one by one, so errors name their line."""
     if path.suffix == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8-sig", newline=None)  # noqa: SIM115 - closed by the caller
-    return path.open(encoding="utf-8-sig", newline=None)
+        return gzip.open(path, "rb")  # noqa: SIM115 - closed by the caller
+    return path.open("rb")
 
 
 def _split(line: str, quoted: bool) -> list[str]:
@@ -54,18 +54,18 @@ def _split(line: str, quoted: bool) -> list[str]:
     return line.split("\t")
 
 
-def _long_lines(handle: IO[str], limit: int) -> Iterator[str | None]:
-    """The lines of ``handle``, each read with at most ``limit`` characters in memory; a longer
-    line is skipped to its end and yielded as None."""
+def _long_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | None]:
+    """The lines of ``handle``, each read with at most ``limit`` bytes in memory; a longer line
+    is skipped to its end and yielded as None."""
     while True:
-        text = handle.readline(limit + 1)
-        if not text:
+        raw = handle.readline(limit + 1)
+        if not raw:
             return
-        if len(text) <= limit or text.endswith("\n"):
-            yield text
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield raw
             continue
-        while text and not text.endswith("\n"):
-            text = handle.readline(limit + 1)
+        while raw and not raw.endswith(b"\n"):
+            raw = handle.readline(limit + 1)
         yield None
 
 
@@ -94,25 +94,30 @@ class SourceReader:
     def lines(self, path: Path) -> Iterator[tuple[int, str]]:
         """Yield ``(line_number, text)`` without the line ending; report where reading broke off.
 
-        Lines with a NUL byte or longer than ``max_line`` characters are reported and skipped.
+        Lines with a NUL byte or longer than ``max_line`` bytes are reported and skipped; a line
+        that is not UTF-8 is reported and ends the file (a UTF-8 byte-order mark is dropped).
         """
         number = 0
         try:
-            with _open_text(path) as handle:
+            with _open_bytes(path) as handle:
                 bar = tqdm(_long_lines(handle, self.max_line), desc=path.name, unit=" lines", file=sys.stderr,
                            disable=not self.progress, leave=False)
-                for number, text in enumerate(bar, start=1):
-                    if text is None:
-                        self.error("long-line", f"line is longer than {self.max_line} characters", path, number)
-                    elif "\x00" in text:
+                for number, raw in enumerate(bar, start=1):
+                    if number == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                        self.error("bad-encoding", "UTF-16 or UTF-32 text; save the file as UTF-8", path, number)
+                        return
+                    if raw is None:
+                        self.error("long-line", f"line is longer than {self.max_line} bytes", path, number)
+                    elif b"\x00" in raw:
                         self.error("bad-line", "line contains a NUL byte (binary data?)", path, number)
                     else:
-                        yield number, text.rstrip("\n")
+                        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                        yield number, text.removesuffix("\n").removesuffix("\r")
         except (EOFError, gzip.BadGzipFile, zlib.error) as err:
             self.error("truncated-file", f"compressed data ends or breaks after line {number}: {err}",
                        path, number + 1)
         except UnicodeDecodeError as err:
-            self.error("bad-encoding", f"not UTF-8 text ({err.reason})", path, number + 1)
+            self.error("bad-encoding", f"not UTF-8 text ({err.reason} at byte {err.start} of the line)", path, number)
         except OSError as err:
             raise SourceError(f"{path}: cannot read: {err.strerror or err}") from err
 

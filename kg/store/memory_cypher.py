@@ -25,15 +25,14 @@ from lark.exceptions import UnexpectedInput
 from kg.errors import CypherTimeout, CypherUnsupported, QueryError
 from kg.model import canonical_json
 from kg.query import cypher_dialect
-from kg.query.cypher_guard import Token, check_read_only
+from kg.query.cypher_guard import check_read_only
 from kg.store.base import CypherResult
+from kg.store.cypher_surface import Outline, check_visible, procedure_answer, procedure_call
 from kg.store.projection import edge_properties, node_json, node_properties, relationship_json
 
-__all__ = ["CypherView", "run_cypher", "MEMORY_HEADROOM"]
+__all__ = ["CypherView", "run_cypher", "outline", "MEMORY_HEADROOM"]
 
 MEMORY_HEADROOM = 2 * 1024**3  # bytes a worker may allocate beyond what it inherits
-_PROCEDURE_COLUMNS = {"db.labels": "label", "db.relationshiptypes": "relationshipType",
-                      "db.propertykeys": "propertyKey"}
 
 
 class CypherView:
@@ -54,9 +53,10 @@ def run_cypher(view: CypherView, query: str, params: Mapping[str, Any] | None = 
     """Run one guarded, read-only query; see :meth:`kg.store.base.GraphStore.cypher`."""
     started = time.perf_counter()
     guarded = check_read_only(query)
-    procedure = _procedure(view.graph, guarded.tokens)
+    check_visible(guarded.tokens)
+    procedure = procedure_call(guarded.tokens)
     if procedure is not None:
-        columns, rows = procedure
+        columns, rows = procedure_answer(procedure, outline(view.graph))
     else:
         plan = cypher_dialect.plan(guarded.text, guarded.tokens, params or {})
         columns, rows = plan.columns, _execute(view.graph, plan, timeout, row_cap)
@@ -65,29 +65,13 @@ def run_cypher(view: CypherView, query: str, params: Mapping[str, Any] | None = 
 
 
 # -- the allowed db.* procedures --------------------------------------------------------------
-def _procedure(graph: nx.MultiDiGraph, tokens: tuple[Token, ...]) -> tuple[list[str], list[list[Any]]] | None:
-    if tokens[0].upper != "CALL" or len(tokens) < 2 or tokens[1].text in ("{", "("):
-        return None
-    texts = [t.value if t.kind == "name" else t.text for t in tokens[1:]]
-    cut = texts.index("(") if "(" in texts else len(texts)
-    name = "".join(texts[:cut]).casefold()
-    if texts[cut:] not in ([], ["(", ")"]):
-        raise CypherUnsupported(f"not supported on the embedded store: CALL {name} with arguments or further "
-                                f"clauses; {cypher_dialect.SUBSET}")
-    labels = sorted({label for _, ls in graph.nodes(data="__labels__") for label in ls})
-    types = sorted({label for _, _, ls in graph.edges(data="__labels__") for label in ls})
-    if name == "db.labels":
-        return ["label"], [[label] for label in labels]
-    if name == "db.relationshiptypes":
-        return ["relationshipType"], [[t] for t in types]
-    if name == "db.propertykeys":
-        keys = {k for _, d in graph.nodes(data=True) for k in d} | {k for *_, d in graph.edges(data=True) for k in d}
-        return ["propertyKey"], [[k] for k in sorted(keys) if not k.startswith("__")]
+def outline(graph: nx.MultiDiGraph) -> Outline:
+    """What the ``db.*`` procedures report of the Cypher-shaped ``graph``."""
     label = {node: next(iter(ls)) for node, ls in graph.nodes(data="__labels__")}
-    triples = sorted({(label[u], next(iter(t)), label[v]) for u, v, t in graph.edges(data="__labels__")})
-    nodes = [node_json([name], {"name": name}) for name in labels]
-    rels = [relationship_json(t, {"start": s, "end": e}) for s, t, e in triples]
-    return ["nodes", "relationships"], [[nodes, rels]]
+    keys = {k for _, d in graph.nodes(data=True) for k in d} | {k for *_, d in graph.edges(data=True) for k in d}
+    return Outline.of(label.values(), (next(iter(t)) for *_, t in graph.edges(data="__labels__")),
+                      (k for k in keys if not k.startswith("__")),
+                      ((label[u], next(iter(t)), label[v]) for u, v, t in graph.edges(data="__labels__")))
 
 
 # -- running a plan in a worker ------------------------------------------------------------------

@@ -11,7 +11,7 @@ touched the record (records left from an older write are deleted after a rebuild
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -28,26 +28,6 @@ __all__ = ["node_row", "edge_row", "node_from", "edge_from", "fuzzy_ratio", "INT
 
 INTERNAL_PREFIX = "_kg_"
 COMMON_LABEL = "Entity"
-_INT64 = (-(2**63), 2**63 - 1)
-
-
-def _kind(value: Any) -> str | None:
-    """The Neo4j property kind of a scalar value, or None if Neo4j cannot hold it as is."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int" if _INT64[0] <= value <= _INT64[1] else None
-    if isinstance(value, float | str):
-        return type(value).__name__
-    return None
-
-
-def _storable(value: Any) -> Any:
-    """A projection value as Neo4j stores it: mixed-type lists and huge ints become JSON text."""
-    if isinstance(value, list):
-        kinds = {_kind(item) for item in value}
-        return value if len(kinds) <= 1 and None not in kinds else json.dumps(value, ensure_ascii=False)
-    return value if isinstance(value, str) or _kind(value) is not None else json.dumps(value)
 
 
 def _json(value: Any, what: str) -> str:
@@ -57,16 +37,17 @@ def _json(value: Any, what: str) -> str:
         raise KGError(f"{what} {value!r} cannot be stored: it is not JSON-serialisable ({err})") from err
 
 
-def _plain(properties: dict[str, Any], what: str) -> dict[str, Any]:
+def _plain(make: Callable[[], dict[str, Any]], what: str) -> dict[str, Any]:
+    """The projection map ``make`` gives (values Neo4j can store, nested ones as JSON text)."""
     try:
-        return {key: _storable(value) for key, value in properties.items()}
+        return make()
     except (TypeError, ValueError) as err:
         raise KGError(f"{what} cannot be stored: a value is not JSON-serialisable ({err})") from err
 
 
 def node_row(node: Node, build: str) -> dict[str, Any]:
     """The ``UNWIND`` row that writes ``node``: its id and the full property map."""
-    props = _plain(node_properties(node), f"node {node.id}")
+    props = _plain(lambda: node_properties(node), f"node {node.id}")
     props.update({
         "_kg_properties": _json(node.properties, f"properties of {node.id}"),
         "_kg_search_id": normalise(node.id),
@@ -79,8 +60,8 @@ def node_row(node: Node, build: str) -> dict[str, Any]:
 
 def _provenance_part(prov: Provenance, edge: Edge) -> dict[str, Any]:
     """The properties an edge gets from its provenance (flattened fields and the exact JSON)."""
-    flat = {k: v for k, v in edge_properties(edge).items() if k in PROVENANCE_FIELDS}
-    part = _plain(flat, f"provenance of {edge.id}")
+    flat = _plain(lambda: edge_properties(edge), f"provenance of {edge.id}")
+    part = {k: v for k, v in flat.items() if k in PROVENANCE_FIELDS}
     part["_kg_provenance"] = _json(prov.to_dict(), f"provenance of {edge.id}")
     return part
 
@@ -101,7 +82,7 @@ def edge_row(edge: Edge, build: str, shared: dict[int, tuple[Provenance, dict[st
         props = {"id": edge.id, "subject": edge.subject, "object": edge.object, "qualifier": edge.qualifier,
                  **cached[1], "_kg_properties": "{}", "_kg_build": build}
         return {"id": edge.id, "subject": edge.subject, "object": edge.object, "props": props}
-    props = _plain(edge_properties(edge), f"edge {edge.id}")
+    props = _plain(lambda: edge_properties(edge), f"edge {edge.id}")
     props["_kg_properties"] = _json(edge.properties, f"properties of {edge.id}")
     props["_kg_build"] = build
     if edge.provenance is not None:

@@ -6,8 +6,9 @@ type is its predicate and it carries ``id``, ``subject``, ``object``, ``qualifie
 properties (``r.direction``, ``r.incidence``) and its provenance, flattened
 (``r.publications``, ``r.primary_knowledge_source``, ``r.evidence_type`` ...).
 
-Values are what Neo4j can store: strings, numbers, booleans and lists of them. ``None`` is
-left out (Cypher reads a missing property as null); anything else is JSON text. The Neo4j
+Values are what Neo4j can store: strings, 64-bit integers, floats, booleans and lists of one
+of those kinds. ``None`` is left out (Cypher reads a missing property as null); anything else
+is JSON text (:func:`cypher_value`), on every store. The Neo4j
 store writes these maps and the embedded store queries them, so analyst queries see the
 same properties on both; :func:`node_json` and :func:`relationship_json` are the shapes in
 which a query that returns whole nodes or relationships answers.
@@ -25,16 +26,38 @@ __all__ = ["node_properties", "edge_properties", "node_json", "relationship_json
 
 NODE_FIELDS = ("id", "name", "category", "synonyms", "xrefs", "source")
 EDGE_FIELDS = ("id", "subject", "object", "qualifier")
+INT64 = (-(2**63), 2**63 - 1)
 PROVENANCE_FIELDS = ("primary_knowledge_source", "source_version", "knowledge_level", "agent_type",
                      "publications", "evidence_type", "license")
 
 
+def _kind(value: Any) -> str | None:
+    """The Neo4j property kind of a scalar, or None if Neo4j cannot hold it as one (a >64-bit int)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int" if INT64[0] <= value <= INT64[1] else None
+    if isinstance(value, float | str):
+        return type(value).__name__
+    return None
+
+
 def cypher_value(value: Any) -> Any:
-    """A property value Neo4j can store: scalars and lists of scalars pass, the rest becomes JSON."""
-    if value is None or isinstance(value, str | int | float | bool):
+    """A property value Neo4j can store, the same on every store.
+
+    Scalars and lists of scalars of one kind pass (``[1, 2]``, ``["a"]``, ``[]``); everything
+    else becomes JSON text: nested values, lists mixing kinds (``[1, "x"]``, ``[1, 0.5]``) or
+    holding nulls, and integers outside 64 bits.
+
+    >>> [cypher_value(v) for v in (3, [1, 2], [1, "x"], 2**70, {"b": 1, "a": None})]
+    [3, [1, 2], '[1, "x"]', '1180591620717411303424', '{"a": null, "b": 1}']
+    """
+    if value is None or _kind(value) is not None:
         return value
-    if isinstance(value, list | tuple) and all(isinstance(v, str | int | float | bool) for v in value):
-        return list(value)
+    if isinstance(value, list | tuple):
+        kinds = {_kind(v) for v in value}
+        if len(kinds) <= 1 and None not in kinds:
+            return list(value)
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
