@@ -27,7 +27,12 @@ def expand(curie: str) -> str | None:
     uri_prefix = schema_prefix_map().get(prefix) if sep else None
     if uri_prefix is not None:  # the schema's prefixes, looked up once (the chained converter is slow)
         return uri_prefix + local
-    return converter().expand(curie, strict=False)
+    if not sep:
+        return None
+    try:
+        return converter().expand(curie, strict=False)
+    except ValueError:  # curies' own errors for text it cannot split or parse
+        return None
 
 
 def compress(iri: str) -> str | None:

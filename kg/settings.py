@@ -42,6 +42,9 @@ class Settings:
     cypher_timeout: float = 10.0
     cypher_row_cap: int = 10_000
     cors_origins: tuple[str, ...] = ()
+    rate_limit_per_minute: int = 120  # analyst queries (/api/cypher, /api/sparql) per client address; 0: no limit
+    rate_limit_burst: int = 30
+    max_query_string: int = 16_384  # bytes of a request's query string (longer: 414)
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with the given (non-None) values converted and applied."""

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from tqdm import tqdm
 
@@ -43,7 +43,7 @@ class Row:
 def _open_bytes(path: Path) -> IO[bytes]:
     """Open plain or gzip bytes; lines are decoded one by one, so errors name their line."""
     if path.suffix == ".gz":
-        return gzip.open(path, "rb")  # noqa: SIM115 - closed by the caller
+        return cast(IO[bytes], gzip.open(path, "rb"))  # noqa: SIM115 - closed by the caller
     return path.open("rb")
 
 

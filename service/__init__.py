@@ -47,4 +47,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     from service import web
 
     app.register_blueprint(web.bp)
+    from service import hardening
+
+    hardening.register(app)
     return app

@@ -135,3 +135,42 @@ def corpus_store(corpus_records) -> MemoryStore:
 def corpus_client(corpus_store, tmp_path):
     settings = Settings(snapshot=tmp_path / "graph.jsonl")
     return create_app(settings, store=corpus_store, test_config={"TESTING": True}).test_client()
+
+
+@pytest.fixture(scope="session")
+def _neo4j_corpus(neo4j_server):
+    """One connection to the session's Neo4j, and the generation of the corpus last written into it."""
+    from kg.store.neo4j_store import Neo4jStore
+
+    store = Neo4jStore(*neo4j_server)
+    yield store, {}
+    store.close()
+
+
+@pytest.fixture
+def neo4j_corpus_store(_neo4j_corpus, corpus_records):
+    """The whole curated corpus in the session's Neo4j, for read-only tests.
+
+    Written once and reused for as long as nothing else writes to the server (other tests empty
+    it or write their own graphs); the store's generation token says when to write it again.
+    """
+    store, written = _neo4j_corpus
+    if written.get("generation") is None or store.generation() != written["generation"]:
+        store.replace_all(*corpus_records)
+        written["generation"] = store.generation()
+    return store
+
+
+@pytest.fixture(params=["memory", "neo4j"])
+def each_corpus_store(request):
+    """The whole curated corpus on each backend (read-only): tests using it run against both."""
+    if request.param == "memory":
+        return request.getfixturevalue("corpus_store")
+    return request.getfixturevalue("neo4j_corpus_store")
+
+
+@pytest.fixture
+def each_corpus_client(each_corpus_store, tmp_path):
+    """A test client of the API over :func:`each_corpus_store`."""
+    settings = Settings(snapshot=tmp_path / "graph.jsonl")
+    return create_app(settings, store=each_corpus_store, test_config={"TESTING": True}).test_client()

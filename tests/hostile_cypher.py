@@ -87,6 +87,10 @@ _EXPENSIVE = [
     ("unbounded-var-length", "MATCH p = (a)-[*]-(b) RETURN p"),
     ("long-var-length", "MATCH p = (a)-[*1..40]-(b) RETURN count(p) AS n"),
     ("cartesian-5", "MATCH (a), (b), (c), (d), (e) RETURN count(*) AS n"),
+    ("cartesian-7", "MATCH (a), (b), (c), (d), (e), (f), (g) WHERE a.name + b.name + c.name <> g.name "
+                    "RETURN count(*) AS n"),
+    ("range-in-reduce", "RETURN reduce(n = 0, x IN range(1, 9000) | n + size([y IN range(1, 9000) | y])) AS n"),
+    ("range-parameter", "UNWIND range(1, $n) AS x RETURN x"),
     ("cartesian-rows", "MATCH (a), (b), (c) RETURN a.id, b.id, c.id"),
     ("unwind-huge", "UNWIND range(1, 100000000) AS x RETURN x"),
     ("unwind-product", "UNWIND range(1, 20000) AS a UNWIND range(1, 20000) AS b RETURN count(*) AS n"),

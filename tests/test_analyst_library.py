@@ -2,7 +2,8 @@
 
 The expected rows are worked out here from the store's own records (``iter_nodes``/``iter_edges``),
 following Cypher's meaning (one row per match, DISTINCT, ORDER BY with nulls last ascending), never
-from another Cypher engine. To run the same checks on another backend, add it to ``store`` below.
+from another Cypher engine. ``store`` runs every check on both backends (Neo4j: the session's real
+local server, the corpus written once), and the last tests compare the two stores' answers directly.
 """
 
 from __future__ import annotations
@@ -13,16 +14,18 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ConfigError, NotFound
+from kg.model import canonical_json
+from kg.query.cypher_guard import check_read_only
 from kg.query.library import get_query, load_library
 
 LIBRARY = load_library()
 RCT = ("rct", "crossover_rct")
 
 
-@pytest.fixture(scope="module", params=["memory"])
-def store(request, corpus_store):
-    """The corpus on each backend under test (the Neo4j engineer adds "neo4j" here)."""
-    return corpus_store
+@pytest.fixture
+def store(each_corpus_store):
+    """The corpus on each backend under test."""
+    return each_corpus_store
 
 
 class Records:
@@ -268,3 +271,76 @@ def test_loader_reports_bad_entries(tmp_path: Path):
         load_library(bad)
     with pytest.raises(NotFound, match="no library query named 'nope'"):
         get_query("nope")
+
+
+# -- the two stores side by side ----------------------------------------------------------------
+def ordered(query: str) -> bool:
+    """Whether the query's answer has an order (an ORDER BY outside brackets)."""
+    tokens = check_read_only(query).tokens
+    depth = 0
+    for token, nxt in zip(tokens, tokens[1:], strict=False):
+        depth += (token.text in "([{") - (token.text in ")]}") if token.kind == "punct" else 0
+        if depth == 0 and token.upper == "ORDER" and nxt.upper == "BY":
+            return True
+    return False
+
+
+def assert_same_answer(query, params, memory, neo4j):
+    """Same columns and rows; in the same order where the query orders, as multisets where it does not."""
+    a, b = memory.cypher(query, params), neo4j.cypher(query, params)
+    assert (b.columns, b.truncated) == (a.columns, a.truncated), query
+    if ordered(query):
+        assert b.rows == a.rows, query
+    else:
+        assert Counter(map(canonical_json, b.rows)) == Counter(map(canonical_json, a.rows)), query
+    return a.rows
+
+
+def test_every_library_query_orders_its_answer():
+    assert [q.name for q in LIBRARY if not ordered(q.query)] == []
+
+
+@pytest.mark.parametrize("query", LIBRARY, ids=[q.name for q in LIBRARY])
+def test_library_answers_identically_on_both_stores(corpus_store, neo4j_corpus_store, query):
+    assert assert_same_answer(query.query, query.params, corpus_store, neo4j_corpus_store)
+
+
+PROJECTION_QUERIES = [  # whole records, every property kind, nulls in ORDER BY, aggregates, procedures
+    "MATCH (d:Drug) RETURN d ORDER BY d.id",
+    "MATCH (s:Study)-[r:REPORTS_OUTCOME]->(c:Condition) RETURN r ORDER BY r.id",
+    "MATCH (s:Study)-[r:INVESTIGATES]->(d:Drug) RETURN s.id AS s, r.dose AS dose, r.route AS route "
+    "ORDER BY dose, s, route",
+    "MATCH (s:Study) RETURN s.n AS n, s.id AS id ORDER BY n DESC, id",
+    "MATCH (s:Study) RETURN DISTINCT s.journal AS journal ORDER BY journal",
+    "MATCH (n) WHERE n.id STARTS WITH 'CHEBI:' RETURN n.id AS id, n.synonyms AS s, n.xrefs AS x, n.source AS src",
+    "MATCH (s:Study)-[r]->(c:Condition) RETURN type(r) AS t, count(s) AS n, count(s.pmid) AS pmids, "
+    "min(s.n) AS lo, max(s.n) AS hi, sum(s.n) AS total, min(s.pmid) AS first ORDER BY t",
+    "MATCH (s:Study) RETURN s.design AS design, collect(s.nct) AS ncts, count(s.doi) AS dois, max(s.doi) AS doi "
+    "ORDER BY design",
+    "MATCH (d:Drug) RETURN count(d.year) AS n, sum(d.year) AS total, min(d.year) AS lo, max(d.year) AS hi, "
+    "avg(d.year) AS mean",
+    "MATCH (s:Study) WHERE s.id = 'none' RETURN count(s) AS n, collect(s.id) AS ids, max(s.year) AS y",
+    "MATCH (a)-[r:APPROVED_FOR]->(c) RETURN r.id AS id, r.publications AS pubs, r.evidence_type AS eco, "
+    "r.off_label AS off ORDER BY id",
+    "MATCH (s:Study) WHERE s.design IN ['rct'] AND s.year >= 2020 RETURN s.id AS id ORDER BY id SKIP 1 LIMIT 3",
+    "MATCH (s:Study) WHERE s.pmid IS NOT NULL RETURN count(*) AS n",
+    "CALL db.labels()", "CALL db.relationshipTypes()", "CALL db.propertyKeys()", "CALL db.schema.visualization()",
+]
+
+
+@pytest.mark.parametrize("query", PROJECTION_QUERIES)
+def test_records_and_procedures_look_the_same_on_both_stores(corpus_store, neo4j_corpus_store, query):
+    assert assert_same_answer(query, {}, corpus_store, neo4j_corpus_store)
+
+
+def test_averages_agree_but_for_rounding(corpus_store, neo4j_corpus_store):
+    """avg() ignores nulls on both stores; Neo4j averages incrementally, so the last digits may differ."""
+    query = "MATCH (s:Study) RETURN s.design AS design, avg(s.n) AS mean, avg(s.year) AS year ORDER BY design"
+    memory, neo4j = corpus_store.cypher(query).rows, neo4j_corpus_store.cypher(query).rows
+    assert [r[0] for r in neo4j] == [r[0] for r in memory]
+    for a, b in zip(memory, neo4j, strict=True):
+        for x, y in zip(a[1:], b[1:], strict=True):
+            assert (x is None and y is None) or x == pytest.approx(y, rel=1e-12)
+    studies = [n.properties for n in corpus_store.iter_nodes("Study")]
+    sizes = [p["n"] for p in studies if p.get("n") is not None]
+    assert corpus_store.cypher("MATCH (s:Study) RETURN avg(s.n) AS a").rows == [[sum(sizes) / len(sizes)]]

@@ -1,4 +1,4 @@
-"""Search ranking and entity pages on the real curated corpus.
+"""Search ranking and entity pages on the real curated corpus, on both stores.
 
 The ranking rule (exact id > exact xref > exact name > exact synonym > name prefix > synonym
 prefix > word prefix > substring > fuzzy) is re-derived here from the records, independently of
@@ -26,6 +26,16 @@ def kind_of(node, query):
     return next((KINDS[i] for i, hit in enumerate(checks) if hit), None)
 
 
+@pytest.fixture
+def store(each_corpus_store):
+    return each_corpus_store
+
+
+@pytest.fixture
+def client(each_corpus_client):
+    return each_corpus_client
+
+
 def search(client, q, **params):
     response = client.get("/api/search", query_string={"q": q, "limit": 100, **params})
     assert response.status_code == 200
@@ -34,10 +44,10 @@ def search(client, q, **params):
 
 @pytest.mark.parametrize("query", ["Spravato", "esketamine", "MESH:D013313", "post-traumatic", "MONDO:0005146",
                                    "ketamine", "eskatamine"])
-def test_results_follow_the_ranking_rule(corpus_client, corpus_store, query):
-    results = search(corpus_client, query)
+def test_results_follow_the_ranking_rule(client, store, query):
+    results = search(client, query)
     assert results
-    nodes = {n.id: n for n in corpus_store.iter_nodes()}
+    nodes = {n.id: n for n in store.iter_nodes()}
     ranks = [KINDS.index(kind_of(nodes[r["id"]], query) or "fuzzy") for r in results]
     assert ranks == sorted(ranks), [(r["id"], r["matched"]) for r in results]
     assert [r["matched"] for r in results] == [KINDS[i] for i in ranks]
@@ -48,38 +58,38 @@ def test_results_follow_the_ranking_rule(corpus_client, corpus_store, query):
     assert {r["id"] for r in results[:len(exact)]} == exact
 
 
-def test_named_queries_find_the_right_entity_first(corpus_client):
-    spravato = search(corpus_client, "Spravato")
+def test_named_queries_find_the_right_entity_first(client):
+    spravato = search(client, "Spravato")
     assert {r["id"] for r in spravato[:2]} == {"CHEBI:60799", "ketkg:spravato-nasal-spray"}
     assert all(r["matched"] == "synonym" for r in spravato[:2])
-    esketamine = search(corpus_client, "esketamine")
+    esketamine = search(client, "esketamine")
     assert (esketamine[0]["id"], esketamine[0]["matched"]) == ("CHEBI:60799", "name")
-    assert search(corpus_client, "MESH:D013313")[0] == {
+    assert search(client, "MESH:D013313")[0] == {
         "id": "MONDO:0005146", "name": "post-traumatic stress disorder", "category": "Condition",
         "score": 95.0, "matched": "xref"}
-    ptsd = search(corpus_client, "post-traumatic")
+    ptsd = search(client, "post-traumatic")
     assert (ptsd[0]["id"], ptsd[0]["matched"]) == ("MONDO:0005146", "name prefix")
-    assert search(corpus_client, "MONDO:0005146")[0]["matched"] == "id"
-    typo = search(corpus_client, "eskatamine", category="Drug")
+    assert search(client, "MONDO:0005146")[0]["matched"] == "id"
+    typo = search(client, "eskatamine", category="Drug")
     assert typo[0]["id"] == "CHEBI:60799" and typo[0]["matched"] == "fuzzy"
 
 
-def test_category_filter(corpus_client):
-    results = search(corpus_client, "esketamine", category="Study")
+def test_category_filter(client):
+    results = search(client, "esketamine", category="Study")
     assert results and all(r["category"] == "Study" for r in results)
 
 
 @pytest.mark.parametrize("curie", ["CHEBI:6121", "CHEBI:60799", "MONDO:0005146", "ketkg:nmda-receptor-antagonism"])
-def test_entity_properties_xrefs_and_neighbour_counts(corpus_client, corpus_store, curie):
-    node = corpus_store.get_node(curie)
-    body = corpus_client.get(f"/api/entities/{curie}").get_json()
+def test_entity_properties_xrefs_and_neighbour_counts(client, store, curie):
+    node = store.get_node(curie)
+    body = client.get(f"/api/entities/{curie}").get_json()
     assert (body["id"], body["name"], body["category"]) == (node.id, node.name, node.category)
     assert body["properties"] == node.properties and body["synonyms"] == list(node.synonyms)
     assert [x["id"] for x in body["xrefs"]] == list(node.xrefs)
     assert all(x["iri"] and x["iri"].startswith(("http://", "https://")) for x in body["xrefs"])
     assert body["iri"].startswith(("http://", "https://"))
     expected = {}
-    for e in corpus_store.iter_edges():
+    for e in store.iter_edges():
         if e.subject == curie:
             expected[(e.predicate, "out")] = expected.get((e.predicate, "out"), 0) + 1
         if e.object == curie:
@@ -96,6 +106,6 @@ def test_every_corpus_xref_resolves_to_an_iri(corpus_store):
     assert missing == []
 
 
-def test_unknown_entity_is_404(corpus_client):
-    response = corpus_client.get("/api/entities/CHEBI:0")
+def test_unknown_entity_is_404(client):
+    response = client.get("/api/entities/CHEBI:0")
     assert response.status_code == 404 and response.get_json()["error"]["status"] == 404

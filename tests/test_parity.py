@@ -2,8 +2,7 @@
 
 The corpus (``data/curated``) is built with :func:`kg.pipeline.build` into the embedded store
 and into a real Neo4j; two Flask apps (one per store) then answer the same requests, and the
-parsed JSON must be equal. Where the analyst endpoints (``/api/neighbourhood``,
-``/api/paths``) are not registered, the store methods they call are compared instead.
+parsed JSON must be equal: evidence, search, entity pages, neighbourhoods and paths.
 """
 
 from __future__ import annotations
@@ -58,10 +57,6 @@ def same_answer(clients, url: str) -> dict:
     return memory.get_json()
 
 
-def has_route(client, rule: str) -> bool:
-    return any(r.rule == rule for r in client.application.url_map.iter_rules())
-
-
 def test_both_stores_hold_the_same_graph(stores):
     memory, neo4j = stores
     assert neo4j.counts() == memory.counts() and memory.counts().total_nodes > 100
@@ -101,25 +96,22 @@ def test_every_entity(clients, stores):
 
 
 def test_neighbourhoods_and_paths(clients, stores):
-    memory, neo4j = stores
+    memory, _ = stores
     sample = random.Random(11).sample(sorted(n.id for n in memory.iter_nodes()), SAMPLE)
     pairs = list(zip(sample[: SAMPLE // 2], sample[SAMPLE // 2:], strict=True))
-    if has_route(clients[0], "/api/neighbourhood"):
-        for node_id in sample:
-            for depth in (1, 2):
-                same_answer(clients, f"/api/neighbourhood?{urlencode({'id': node_id, 'depth': depth})}")
-            same_answer(clients, f"/api/neighbourhood?{urlencode({'id': node_id, 'category': 'Study'})}")
-    else:  # the analyst endpoints are not registered: compare what they would call
-        for node_id in sample:
-            for depth, categories in ((1, None), (2, None), (1, ["Study"])):
-                assert neo4j.neighbourhood(node_id, depth, categories) == memory.neighbourhood(
-                    node_id, depth, categories), node_id
-    if has_route(clients[0], "/api/paths"):
-        for source, target in pairs:
-            same_answer(clients, f"/api/paths?{urlencode({'source': source, 'target': target})}")
-    else:
-        for source, target in pairs:
-            assert neo4j.paths(source, target) == memory.paths(source, target), (source, target)
+    answered = 0
+    for node_id in sample:
+        for depth in (1, 2):
+            body = same_answer(clients, f"/api/neighbourhood?{urlencode({'id': node_id, 'depth': depth})}")
+            answered += len(body["nodes"]) > 1
+        same_answer(clients, f"/api/neighbourhood?{urlencode({'id': node_id, 'category': 'Study'})}")
+        same_answer(clients, f"/api/neighbourhood?{urlencode({'id': node_id, 'predicate': 'INVESTIGATES'})}")
+    found = 0
+    for source, target in [*pairs, ("CHEBI:6121", "MONDO:0005146"), ("HGNC:4586", "MONDO:0002050")]:
+        body = same_answer(clients, f"/api/paths?{urlencode({'source': source, 'target': target})}")
+        found += bool(body["paths"])
+        same_answer(clients, f"/api/paths?{urlencode({'source': source, 'target': target, 'max_hops': 4})}")
+    assert answered > SAMPLE and found >= 2  # the comparison is not of empty answers
 
 
 def test_rebuilding_into_neo4j_keeps_the_counts(stores, neo4j_server):

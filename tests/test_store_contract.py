@@ -228,3 +228,20 @@ def test_search(store, text, category, expected):
 
 def test_search_limit(store):
     assert [h.node.id for h in store.search("disorder", limit=1)] == [ANX]
+
+
+def test_cypher_sees_the_same_flat_properties(store):
+    """The projection of kg.store.projection, identical on every store: values Neo4j cannot hold as
+    they are (nested maps, mixed-type lists, integers beyond 64 bits) are JSON text on all of them."""
+    node = store.cypher("MATCH (d:Drug {id: $id}) RETURN d", {"id": KET}).rows[0][0]
+    assert node == {"labels": ["Drug"], "properties": {
+        "_hidden": 1, "big": str(2**70), "category": "Drug", "description": "NMDA antagonist", "empty": [],
+        "flag": True, "id": KET, "ints": [1, 2], "mixed": '[1, "x"]', "name": "ketamine",
+        "nested": '{"a": [1, {"b": null}]}', "ratio": 0.5, "synonyms": ["Ketalar", "(RS)-ketamine"],
+        "unicode": "ß—😀", "xrefs": ["DRUGBANK:DB01221", "MESH:D007649"]}}
+    rel = store.cypher("MATCH (:Study)-[r:STUDIES]->(:Condition) RETURN r.ci AS ci, r.n AS n ORDER BY n").rows
+    assert rel == [[None, 41], ['{"high": null, "low": -1.5}', 158]]
+    bare = store.cypher("MATCH (:Drug)-[r:ENANTIOMER_OF]->(:Drug) RETURN r").rows[0][0]
+    assert bare == {"type": "ENANTIOMER_OF", "properties": {
+        "id": find(ESK, "ENANTIOMER_OF", KET).id, "object": KET, "qualifier": "", "subject": ESK}}
+    assert store.cypher("CALL db.labels()").rows == [["Condition"], ["Drug"], ["Mechanism"], ["Study"], ["Target"]]

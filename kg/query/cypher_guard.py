@@ -10,7 +10,8 @@ guard then refuses:
 * administration (SHOW, USE, GRANT, DENY, REVOKE, ALTER, RENAME, START, STOP, TERMINATE, ENABLE);
 * more than one statement;
 * CALL of any procedure outside :data:`ALLOWED_PROCEDURES`, and namespaced functions outside
-  the temporal/spatial/vector built-ins (``apoc.*``, ``gds.*``, ``dbms.*`` ...).
+  the temporal/spatial/vector built-ins (``apoc.*``, ``gds.*``, ``dbms.*`` ...);
+* brackets nested too deep and ``range()`` calls too large (:mod:`kg.query.cypher_limits`).
 
 Unicode tricks are refused outright: control, format (zero-width, bidi), line-separator and
 non-ASCII space characters anywhere, and any other non-ASCII character outside string
@@ -25,6 +26,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from kg.errors import CypherRefused
+from kg.query.cypher_limits import check_cost
 
 __all__ = ["Token", "GuardedQuery", "tokenize", "check_read_only", "ALLOWED_PROCEDURES", "FORBIDDEN_WORDS"]
 
@@ -279,6 +281,7 @@ def check_read_only(query: str) -> GuardedQuery:
             _check_call(tokens, index)
         elif token.kind in ("word", "name"):
             _check_function(tokens, index)
+    check_cost(tokens)  # nesting and range() sizes that no server timeout can stop (kg.query.cypher_limits)
     if tokens[-1].text == ";":
         return GuardedQuery(query[:tokens[-1].start].rstrip(), tuple(tokens[:-1]))
     return GuardedQuery(query, tuple(tokens))

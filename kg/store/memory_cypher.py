@@ -5,6 +5,8 @@ its predicate and flattens their properties as :mod:`kg.store.projection` says. 
 checked by the shared guard, planned by :mod:`kg.query.cypher_dialect`, then run in a forked
 worker process that is killed at the deadline, so a runaway query costs the service nothing
 after ``timeout`` seconds. The worker cannot write back: the graph it sees is its own copy.
+grand-cypher's aggregates are replaced by ones with Cypher's null semantics (as Neo4j answers),
+and the ``db.*`` procedures are answered as :mod:`kg.store.cypher_surface` says.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from functools import partial
 from multiprocessing.connection import Connection
 from typing import Any
 
+import grandcypher
 import networkx as nx
 from grandcypher import GrandCypher
 from lark.exceptions import UnexpectedInput
@@ -62,6 +65,45 @@ def run_cypher(view: CypherView, query: str, params: Mapping[str, Any] | None = 
         columns, rows = plan.columns, _execute(view.graph, plan, timeout, row_cap)
     elapsed = (time.perf_counter() - started) * 1000
     return CypherResult(columns, rows[:row_cap], len(rows) > row_cap, elapsed)
+
+
+# -- aggregates with Cypher's meaning ------------------------------------------------------------
+class _Count(grandcypher.Count):
+    """count(x): the values that are not null (grand-cypher counts nulls too)."""
+
+    def aggregate(self, values: list[Any]) -> int:
+        return sum(1 for v in values if v is not None)
+
+
+class _Sum(grandcypher.Sum):
+    def aggregate(self, values: list[Any]) -> Any:
+        return sum(v for v in values if v is not None)
+
+
+class _Avg(grandcypher.Avg):
+    """avg(x): the mean of the values that are not null, null if none (grand-cypher counts nulls as 0)."""
+
+    def aggregate(self, values: list[Any]) -> Any:
+        present = [v for v in values if v is not None]
+        return sum(present) / len(present) if present else None
+
+
+class _Min(grandcypher.Min):
+    """min(x): the least value that is not null in ORDER BY's order across types, null if none
+    (grand-cypher answers infinity for nulls and fails on strings among them)."""
+
+    def aggregate(self, values: list[Any]) -> Any:
+        present = [v for v in values if v is not None]
+        return min(present, key=_sort_key) if present else None
+
+
+class _Max(grandcypher.Max):
+    def aggregate(self, values: list[Any]) -> Any:
+        present = [v for v in values if v is not None]
+        return max(present, key=_sort_key) if present else None
+
+
+grandcypher._AGGREGATION_FUNCTIONS.update({f.name: f for f in (_Count, _Sum, _Avg, _Min, _Max)})
 
 
 # -- the allowed db.* procedures --------------------------------------------------------------

@@ -25,8 +25,14 @@ from kg.errors import CypherRefused, CypherTimeout, QueryError
 from kg.query.cypher_guard import GuardedQuery, check_read_only
 from kg.store import neo4j_records as records
 from kg.store.base import CypherResult
-from kg.store.cypher_surface import HIDDEN_LABEL, INTERNAL_PREFIX, Outline, check_visible, procedure_answer, \
-    procedure_call
+from kg.store.cypher_surface import (
+    HIDDEN_LABEL,
+    INTERNAL_PREFIX,
+    Outline,
+    check_visible,
+    procedure_answer,
+    procedure_call,
+)
 
 __all__ = ["run_cypher", "hide_internals", "query_error", "OUTLINE_QUERIES"]
 
@@ -55,15 +61,16 @@ def run_cypher(run: Runner, query: str, params: Mapping[str, Any] | None = None,
         if procedure is not None:
             found = {part: [r["x"] for r in tx.run(q)] for part, q in OUTLINE_QUERIES.items()}
             outline = Outline.of(found["labels"], found["types"], found["keys"], map(tuple, found["triples"]))
-            columns, rows = procedure_answer(procedure, outline)
-            return columns, [list(row) for row in rows]
+            names, table = procedure_answer(procedure, outline)
+            return names, [list(row) for row in table]
         result = tx.run(text, dict(params or {}))
         rows: list[list[Any]] = []
         for record in result:
             rows.append([records.cypher_json(value) for value in record.values()])
             if len(rows) > row_cap:
                 break
-        return [_restore(key, pieces) for key in result.keys()], rows
+        columns = [_restore(key, pieces) for key in result.keys()]  # noqa: SIM118 - a Result, not a dict
+        return columns, rows
 
     try:
         columns, rows = run(unit_of_work(timeout=timeout)(answer))

@@ -129,9 +129,9 @@ def fuzzy_ratio(query: str, texts: Iterable[str]) -> float:
 def cypher_json(value: Any) -> Any:
     """A value of an analyst query's answer in the JSON shapes of :mod:`kg.store.projection`.
 
-    Nodes lose the common ``Entity`` label and the ``_kg_*`` bookkeeping, so they look as on
-    the embedded store; paths become ``{"nodes": [...], "relationships": [...]}``; temporal
-    and spatial values become their ISO / WKT-like text.
+    Nodes lose the common ``Entity`` label, and nodes, relationships and maps the ``_kg_*``
+    bookkeeping, so they look as on the embedded store; paths become ``{"nodes": [...],
+    "relationships": [...]}``; temporal and spatial values become their ISO / WKT-like text.
     """
     if isinstance(value, GraphNode):
         return node_json(set(value.labels) - {COMMON_LABEL}, public_properties(dict(value)))
@@ -140,8 +140,8 @@ def cypher_json(value: Any) -> Any:
     if isinstance(value, Path):
         return {"nodes": [cypher_json(n) for n in value.nodes],
                 "relationships": [cypher_json(r) for r in value.relationships]}
-    if isinstance(value, dict):
-        return {str(k): cypher_json(v) for k, v in value.items()}
+    if isinstance(value, dict):  # properties(n), n {.*}: the bookkeeping stays hidden in maps too
+        return {str(k): cypher_json(v) for k, v in value.items() if not str(k).startswith(INTERNAL_PREFIX)}
     if isinstance(value, list | tuple):
         return [cypher_json(v) for v in value]
     if value is None or isinstance(value, str | int | float | bool):

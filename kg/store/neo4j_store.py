@@ -18,15 +18,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction, unit_of_work
+from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from kg.errors import ConfigError, CypherRefused, CypherTimeout, KGError, QueryError, SchemaError, StoreUnavailable
+from kg.errors import ConfigError, KGError, SchemaError, StoreUnavailable
 from kg.model import Edge, Node
 from kg.query.chains import DRUG_CATEGORIES, chain_sort_key, edge_sort_key
-from kg.query.cypher_guard import check_read_only
 from kg.query.search import FUZZY_MIN_RATIO, normalise, rank
 from kg.settings import Settings
+from kg.store import neo4j_cypher
 from kg.store import neo4j_queries as queries
 from kg.store import neo4j_records as records
 from kg.store.base import Chain, CypherResult, GraphCounts, SearchHit, Subgraph, WriteSummary
@@ -97,9 +97,9 @@ class Neo4jStore:
                 raise StoreUnavailable(f"Neo4j at {self.uri}, database {self.database!r}: {err.message}") from err
             raise
 
-    def _run(self, write: bool, work: Callable[[ManagedTransaction], Any]) -> Any:
-        with self._translated(), self.driver.session(database=self.database) as session:
-            return session.execute_write(work) if write else session.execute_read(work)
+    def _run(self, write: bool, work: Callable[[ManagedTransaction], Any], **session: Any) -> Any:
+        with self._translated(), self.driver.session(database=self.database, **session) as session_:
+            return session_.execute_write(work) if write else session_.execute_read(work)
 
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         return self._run(False, lambda tx: [r.data() for r in tx.run(query, params)])
@@ -329,26 +329,11 @@ class Neo4jStore:
 
     def cypher(self, query: str, params: Mapping[str, Any] | None = None, timeout: float = 10.0,
                row_cap: int = 10_000) -> CypherResult:
-        """Run one guarded analyst query in a read transaction that the server stops at ``timeout``."""
-        started = time.perf_counter()
-        guarded = check_read_only(query)
-
-        @unit_of_work(timeout=timeout)
-        def work(tx: ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-            result = tx.run(guarded.text, dict(params or {}))
-            rows: list[list[Any]] = []
-            for record in result:
-                rows.append([records.cypher_json(value) for value in record.values()])
-                if len(rows) > row_cap:
-                    break
-            return list(result.keys()), rows
-
-        try:
-            columns, rows = self._run(False, work)
-        except Neo4jError as err:
-            raise _query_error(err, timeout) from err
-        elapsed = (time.perf_counter() - started) * 1000
-        return CypherResult(columns, rows[:row_cap], len(rows) > row_cap, elapsed)
+        """Run one guarded analyst query in a read transaction that the server stops at ``timeout``
+        (:mod:`kg.store.neo4j_cypher`); the server's notifications (a property no node has, a
+        deprecated function) are not asked for."""
+        return neo4j_cypher.run_cypher(lambda work: self._run(False, work, notifications_min_severity="OFF"),
+                                       query, params, timeout, row_cap)
 
     def close(self) -> None:
         self.driver.close()
@@ -366,16 +351,6 @@ def _statements_work(statements: list[tuple[str, list[dict[str, Any]]]]) -> Call
         for query, rows in statements:
             tx.run(query, rows=rows).consume()
     return work
-
-
-def _query_error(err: Neo4jError, timeout: float) -> QueryError:
-    """The project's error for a Neo4j error raised by an analyst query."""
-    code = err.code or ""
-    if "TransactionTimedOut" in code:
-        return CypherTimeout(f"the query did not finish within {timeout:g} s and was stopped")
-    if code.endswith(("AccessMode", "Forbidden")):
-        return CypherRefused(f"Cypher refused by Neo4j: {err.message}")
-    return QueryError(f"Neo4j could not run the query: {err.message}")
 
 
 def _group(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, list[Any]]:

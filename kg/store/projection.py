@@ -8,10 +8,10 @@ properties (``r.direction``, ``r.incidence``) and its provenance, flattened
 
 Values are what Neo4j can store: strings, 64-bit integers, floats, booleans and lists of one
 of those kinds. ``None`` is left out (Cypher reads a missing property as null); anything else
-is JSON text (:func:`cypher_value`), on every store. The Neo4j
-store writes these maps and the embedded store queries them, so analyst queries see the
-same properties on both; :func:`node_json` and :func:`relationship_json` are the shapes in
-which a query that returns whole nodes or relationships answers.
+is JSON text (:func:`cypher_value`), on every store. The Neo4j store writes these maps and the
+embedded store queries them, so analyst queries see the same properties on both;
+:func:`node_json` and :func:`relationship_json` are the shapes in which a query that returns
+whole nodes or relationships answers.
 """
 
 from __future__ import annotations
