@@ -14,12 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import shared_data
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def bench_run(tmp_path, neo4j_server):
     pytest.importorskip("matplotlib")
+    shared_data("hetionet", "hetionet-v1.0-nodes.tsv")  # the scale graphs are drawn from the real files
     uri, _, password = neo4j_server
     out = tmp_path / "results"
     command = [sys.executable, "-m", "bench", "--quick", "--scales", "0.05", "--out", str(out),
