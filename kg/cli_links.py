@@ -31,7 +31,8 @@ def format_sources(sources: Sequence[SourceLicense]) -> str:
 @click.option("--output", "-o", required=True, type=click.Path(file_okay=False), help="Directory to write into.")
 @click.pass_obj
 def export_kgx(settings: Settings, output: str) -> None:
-    """The graph as KGX TSV (nodes.tsv, edges.tsv) with Biolink categories, predicates and provenance."""
+    """The graph as KGX TSV (nodes.tsv, edges.tsv) with Biolink categories, predicates and provenance,
+    and context.jsonld declaring the id prefixes Biolink's prefix map lacks."""
     from kg.export.kgx import write_kgx
     from kg.store.open import open_store
 
@@ -43,7 +44,7 @@ def export_kgx(settings: Settings, output: str) -> None:
             store.close()
     except KGError as err:
         raise click.ClickException(str(err)) from err
-    _echo_err(f"wrote {paths[0]} and {paths[1]}")
+    _echo_err(f"wrote {paths[0]}, {paths[1]} and {paths[0].parent / 'context.jsonld'}")
 
 
 @export.command("sssom")

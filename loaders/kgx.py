@@ -4,6 +4,9 @@ Our files (written by :mod:`kg.export.kgx`) carry ``ketkg_category``/``ketkg_pre
 back to exactly the records written. For other KGX files the Biolink category or predicate is
 mapped back through the schema when exactly one of our terms maps to it; rows that do not map,
 and columns our schema has no property for, are counted and reported, never guessed.
+Identifiers written in Biolink's spelling (``CLINICALTRIALS:``, ``doi:``, ``DrugCentral:``) or
+with a percent-encoded local id (``doi:10.1176%2Fappi...``) are read as ours
+(:func:`kg.export.kgx.from_kgx_curie`), so another Biolink KG's trial ids join ours.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.errors import SourceError
-from kg.export.kgx import LIST_DELIMITER, decode_value
+from kg.export.kgx import LIST_DELIMITER, decode_value, from_kgx_curie, kgx_prefixes_in_reverse
 from kg.model import Edge, Node, Origin, Provenance
 from loaders import Batch
 from loaders.tabular import Row, SourceReader, file_version, find_files
@@ -59,6 +62,13 @@ class KgxLoader:
         self.progress = progress
         self.categories = _reverse({n: c.biolink for n, c in self.schema.categories.items()})
         self.predicates = _reverse({n: p.biolink for n, p in self.schema.predicates.items()})
+        self.prefixes = kgx_prefixes_in_reverse(self.schema)
+
+    def _curie(self, text: str) -> str:
+        return from_kgx_curie(text.strip(), self.prefixes)
+
+    def _curies(self, text: str) -> tuple[str, ...]:
+        return tuple(self._curie(item) for item in _split(text))
 
     @classmethod
     def from_paths(cls, paths: Sequence[Path], progress: bool = False) -> KgxLoader:
@@ -90,7 +100,7 @@ class KgxLoader:
 
     def _node(self, row: Row, path: Path, reader: SourceReader, unmapped: Counter[str]) -> Node | None:
         f = row.fields
-        curie = f["id"].strip()
+        curie = self._curie(f["id"])
         category = f.get("ketkg_category") or self.categories.get(next(iter(_split(f["category"])), ""))
         if category is None or category not in self.schema.categories:
             unmapped[f"category {f['category']}"] += 1
@@ -105,7 +115,7 @@ class KgxLoader:
                 continue
             props[key] = decode_value(text)
         provided = _split(f.get("provided_by", ""))
-        return Node(curie, category, f["name"], _split(f.get("synonym", "")), _split(f.get("xref", "")), props,
+        return Node(curie, category, f["name"], _split(f.get("synonym", "")), self._curies(f.get("xref", "")), props,
                     provided[0] if provided else None, Origin(str(path), row.line, curie))
 
     def _edge(self, row: Row, path: Path, reader: SourceReader, unmapped: Counter[str],
@@ -127,9 +137,9 @@ class KgxLoader:
         qualifier = decode_value(f["ketkg_qualifier"]) if f.get("ketkg_qualifier") else ""
         prov = Provenance(f.get("primary_knowledge_source") or "infores:unknown",
                           f.get("ketkg_source_version") or version, f.get("knowledge_level") or "not_provided",
-                          f.get("agent_type") or "not_provided", _split(f.get("publications", "")),
+                          f.get("agent_type") or "not_provided", self._curies(f.get("publications", "")),
                           f.get("has_evidence") or None, f.get("license") or None)
-        edge = Edge(f["subject"].strip(), predicate, f["object"].strip(), prov, props, str(qualifier),
+        edge = Edge(self._curie(f["subject"]), predicate, self._curie(f["object"]), prov, props, str(qualifier),
                     Origin(str(path), row.line, f.get("id") or None))
         if f.get("ketkg_predicate") and f.get("id") and f["id"] != edge.id:
             reader.error("edge-id-mismatch", f"edge id {f['id']} does not match its subject, predicate, object "

@@ -62,6 +62,8 @@ class Schema:
     base_iri: str
     project_prefix: str
     prefixes: dict[str, re.Pattern[str]]
+    #: our prefix -> its spelling in the Biolink Model prefix map, or None when Biolink lacks it
+    biolink_prefixes: dict[str, str | None]
     categories: dict[str, Category]
     predicates: dict[str, Predicate]
     designs: dict[str, Design]
@@ -118,6 +120,16 @@ def _category(name: str, spec: dict[str, Any]) -> Category:
     )
 
 
+def _biolink_prefix(prefix: str, spec: dict[str, Any]) -> str | None:
+    """Biolink's spelling of ``prefix``: the ``biolink`` key, None for ``biolink: false``, else the prefix."""
+    spelling = spec.get("biolink", prefix)
+    if spelling is False:
+        return None
+    if not isinstance(spelling, str) or not spelling:
+        raise SchemaError(f"prefix {prefix!r}: biolink must be a prefix or false, not {spelling!r}")
+    return spelling
+
+
 def _predicate(name: str, spec: dict[str, Any], categories: dict[str, Category]) -> Predicate:
     ends = set(spec["domain"]) | set(spec["range"])
     unknown = ends - set(categories)
@@ -146,12 +158,14 @@ def parse_schema(raw: dict[str, Any]) -> Schema:
     designs = {n: Design(n, int(s["level"]), s["label"], s["eco"]) for n, s in raw["designs"].items()}
     # ASCII: a \d of a prefix pattern means 0-9, never other scripts' digits (PMID:١٢٣ is not a PMID)
     prefixes = {p: re.compile(s["pattern"], re.ASCII) for p, s in raw["prefixes"].items()}
+    biolink_prefixes = {p: _biolink_prefix(p, s) for p, s in raw["prefixes"].items()}
     return Schema(
         name=raw["name"],
         version=str(raw["version"]),
         base_iri=raw["base_iri"],
         project_prefix=raw["project_prefix"],
         prefixes=prefixes,
+        biolink_prefixes=biolink_prefixes,
         categories=categories,
         predicates=predicates,
         designs=designs,
