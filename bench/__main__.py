@@ -76,13 +76,23 @@ def _worker(args: argparse.Namespace, scale: str, work: Path, uri: str | None) -
     return figures
 
 
-def _admin_import() -> str:
-    from kg.cli import main as cli
-
-    export = cli.commands.get("export")
-    if export is None or "neo4j-import" not in getattr(export, "commands", {}):
-        return "skipped: `kg export neo4j-import` does not exist yet (being written in parallel)"
-    return "skipped: `kg export neo4j-import` exists, but the Maven-embedded Neo4j has no neo4j-admin to import with"
+def _admin_import(args: argparse.Namespace, results: dict[str, Any], work: Path) -> dict[str, Any]:
+    """``neo4j-admin import`` of the largest scale (see :mod:`bench.admin_import`), in its own process."""
+    if args.no_neo4j or args.no_admin_import:
+        return {"skipped": "--no-neo4j" if args.no_neo4j else "--no-admin-import"}
+    if shutil.which("java") is None or shutil.which("mvn") is None:
+        return {"skipped": "no Java 17 + Maven for the Neo4j import tool"}
+    built = [(label, s) for label, s in results["scales"].items() if "edges" in s]
+    if not built:
+        return {"skipped": "no scale was built"}
+    label, largest = max(built, key=lambda item: item[1]["edges"])
+    print(f"== neo4j-admin import of scale {label}", file=sys.stderr, flush=True)
+    mix_path, out = work / f"mix-{label}.json", work / f"admin-import-{label}.json"
+    mix_path.write_text(json.dumps(largest["mix"]))
+    command = [sys.executable, "-m", "bench.admin_import", largest["snapshot"], str(work), str(out),
+               "--mix", str(mix_path), *(["--quick"] if args.quick else [])]
+    subprocess.run(command, check=True)
+    return {"scale": label, **json.loads(out.read_text())}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -102,6 +112,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--service-scale", help="the scale the service is loaded with (default: the largest)")
     parser.add_argument("--duration", type=float, default=None, help="seconds per wrk run (default 10; quick 2)")
     parser.add_argument("--no-service", action="store_true")
+    parser.add_argument("--no-admin-import", action="store_true",
+                        help="skip the neo4j-admin import of the largest scale")
     args = parser.parse_args(argv)
     scales = (args.scales or (QUICK_SCALES if args.quick else FULL_SCALES)).split(",")
     args.naive_rows = args.naive_rows if args.naive_rows is not None else (50 if args.quick else 1000)
@@ -122,8 +134,9 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if callable(stop):
             stop()
-    results["admin_import"] = _admin_import()
-    print(f"neo4j-admin import: {results['admin_import']}", file=sys.stderr)
+    results["admin_import"] = _admin_import(args, results, work)
+    if "skipped" in results["admin_import"]:
+        print(f"neo4j-admin import skipped: {results['admin_import']['skipped']}", file=sys.stderr)
     if not args.no_service:
         from bench import service_bench
 

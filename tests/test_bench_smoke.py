@@ -51,6 +51,9 @@ def test_quick_run_writes_every_table(bench_run):
                        for op in ("evidence", "search", "neighbourhood", "paths")}
     mismatches = [row[8] for row in _rows(markdown, "Query latency") if row[2] == "neo4j"]
     assert mismatches == ["0", "0", "0", "0"]  # both stores gave the same answers
+    imported = _rows(markdown, "Neo4j bulk import")
+    assert imported[0][0] == "0.05x" and imported[0][8] == "yes"  # neo4j-admin import: same counts as embedded
+    assert [(row[0], row[5]) for row in imported[2:]] == [("evidence", "0"), ("neighbourhood", "0"), ("paths", "0")]
     assert [row[0] for row in _rows(markdown, "Evidence query baselines")] == ["0.05x"]
     targets = [row[0] for row in _rows(markdown, "Targets")]
     assert any(t.startswith("embedded build") for t in targets)

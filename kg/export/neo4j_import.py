@@ -127,8 +127,9 @@ def write_neo4j_import(nodes: Iterable[Node], edges: Iterable[Edge], directory: 
                 for n in sorted(group, key=lambda n: n.id)]
         node_files += writer.write(f"nodes_{label}", rows, _node_header)
     edge_files: list[Path] = []
+    shared: dict[int, Any] = {}  # edges sharing a provenance object encode it once
     for rel, group in sorted(_group(unique_edges.values(), lambda e: _rel_type(schema, e.predicate)).items()):
-        rows = [(e.id, _edge_row(e, rel)) for e in sorted(group, key=lambda e: e.id)]
+        rows = [(e.id, _edge_row(e, rel, shared)) for e in sorted(group, key=lambda e: e.id)]
         edge_files += writer.write(f"relationships_{rel}", rows, _edge_header)
     files = ImportFiles(directory, node_files, edge_files, directory / "import.sh", array_delimiter,
                         writer.multiline)
@@ -137,8 +138,8 @@ def write_neo4j_import(nodes: Iterable[Node], edges: Iterable[Edge], directory: 
     return files
 
 
-def _edge_row(edge: Edge, rel: str) -> dict[str, Any]:
-    props = records.edge_row(edge, IMPORT_BUILD)["props"]
+def _edge_row(edge: Edge, rel: str, shared: dict[int, Any]) -> dict[str, Any]:
+    props = records.edge_row(edge, IMPORT_BUILD, shared)["props"]
     return {**props, ":START_ID": edge.subject, ":END_ID": edge.object, ":TYPE": rel}
 
 

@@ -142,6 +142,9 @@ class Neo4jStore:
     def replace_all(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> WriteSummary:
         """Make the graph hold exactly these records: MERGE them, then delete what is left over.
 
+        Into a database without our records (a first build) they are CREATEd instead, with no
+        leftovers to look for: the same result without MERGE's lookups or the sweep (the
+        uniqueness constraints, created first, still refuse a duplicate id).
         Batched, so not atomic: a failure part-way leaves a mix that the next write repairs.
         """
         started = time.perf_counter()
@@ -161,21 +164,31 @@ class Neo4jStore:
             if edge.properties:
                 records.edge_row(edge, build)
         node_rows = {n.id: records.node_row(n, build) for n in unique_nodes.values()}
-        statements: list[tuple[str, list[Any], Callable[[Any], dict[str, Any]]]] = [
-            ("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) WHERE n.category <> row.category DETACH DELETE n",
-             list(unique_nodes.values()), lambda n: {"id": n.id, "category": n.category})]
-        statements += [(f"UNWIND $rows AS row MERGE (n:{COMMON_LABEL} {{id: row.id}}) SET n = row.props SET n:{label}",
-                        group, lambda n: node_rows[n.id]) for label, group in by_label.items()]
-        statements += [(f"UNWIND $rows AS row MATCH (s:{COMMON_LABEL} {{id: row.subject}}) "
-                        f"MATCH (o:{COMMON_LABEL} {{id: row.object}}) "
-                        f"MERGE (s)-[r:{rel} {{id: row.id}}]->(o) SET r = row.props",
-                        group, lambda e: records.edge_row(e, build, shared)) for rel, group in by_type.items()]
+        first = not self._read(f"MATCH (n:{COMMON_LABEL}) RETURN 1 AS found LIMIT 1")
+        statements: list[tuple[str, list[Any], Callable[[Any], dict[str, Any]]]] = []
+        if first:
+            statements += [(f"UNWIND $rows AS row CREATE (n:{COMMON_LABEL}:{label}) SET n = row.props",
+                            group, lambda n: node_rows[n.id]) for label, group in by_label.items()]
+            statements += [(f"UNWIND $rows AS row MATCH (s:{COMMON_LABEL} {{id: row.subject}}) "
+                            f"MATCH (o:{COMMON_LABEL} {{id: row.object}}) CREATE (s)-[r:{rel}]->(o) SET r = row.props",
+                            group, lambda e: records.edge_row(e, build, shared)) for rel, group in by_type.items()]
+        else:
+            statements.append(
+                ("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) WHERE n.category <> row.category DETACH DELETE n",
+                 list(unique_nodes.values()), lambda n: {"id": n.id, "category": n.category}))
+            statements += [(f"UNWIND $rows AS row MERGE (n:{COMMON_LABEL} {{id: row.id}}) SET n = row.props "
+                            f"SET n:{label}", group, lambda n: node_rows[n.id]) for label, group in by_label.items()]
+            statements += [(f"UNWIND $rows AS row MATCH (s:{COMMON_LABEL} {{id: row.subject}}) "
+                            f"MATCH (o:{COMMON_LABEL} {{id: row.object}}) "
+                            f"MERGE (s)-[r:{rel} {{id: row.id}}]->(o) SET r = row.props",
+                            group, lambda e: records.edge_row(e, build, shared)) for rel, group in by_type.items()]
         for transaction in self._transactions(statements):
             self._run(True, _statements_work([(query, [row(r) for r in batch]) for query, batch, row in transaction]))
-        self._delete_stale("MATCH (:Entity)-[r]->(:Entity) WHERE r._kg_build IS NULL OR r._kg_build <> $build "
-                           "WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted", build)
-        self._delete_stale("MATCH (n:Entity) WHERE n._kg_build IS NULL OR n._kg_build <> $build "
-                           "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted", build)
+        if not first:
+            self._delete_stale("MATCH (:Entity)-[r]->(:Entity) WHERE r._kg_build IS NULL OR r._kg_build <> $build "
+                               "WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted", build)
+            self._delete_stale("MATCH (n:Entity) WHERE n._kg_build IS NULL OR n._kg_build <> $build "
+                               "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted", build)
         return WriteSummary(len(unique_nodes), len(unique_edges), time.perf_counter() - started)
 
     def _transactions(self, statements: list[tuple[str, list[Any], Any]]) -> Iterator[list[Any]]:
