@@ -41,7 +41,9 @@ def _free_port() -> int:
 
 
 def _start_neo4j(args: argparse.Namespace, work: Path) -> tuple[str | None, Any]:
-    """(uri, stop function), or (None, reason) when there is no Neo4j to use."""
+    """(uri, stop function), or (None, reason) when there is no Neo4j to use. Sets
+    ``args.neo4j_pid`` when it starts the server (so the ingest can be profiled)."""
+    args.neo4j_pid = None
     if args.neo4j_uri:
         return args.neo4j_uri, None
     if args.no_neo4j:
@@ -56,6 +58,7 @@ def _start_neo4j(args: argparse.Namespace, work: Path) -> tuple[str | None, Any]
     print(f"starting the local Neo4j on 127.0.0.1:{port} ...", file=sys.stderr, flush=True)
     status = neo4j_local.start(port, state / "data", args.neo4j_password, state_dir=state,
                                heap="2g" if not args.quick else "1g", pagecache_mb=2048 if not args.quick else 256)
+    args.neo4j_pid = status.pid
     return status.uri, lambda: neo4j_local.stop(port, state_dir=state)
 
 
@@ -66,6 +69,7 @@ def _worker(args: argparse.Namespace, scale: str, work: Path, uri: str | None) -
                "--neo4j-max-edges", str(args.neo4j_max_edges)]
     command += ["--quick"] if args.quick else []
     command += ["--neo4j-uri", uri, "--neo4j-password", args.neo4j_password] if uri else []
+    command += ["--neo4j-pid", str(args.neo4j_pid)] if uri and args.neo4j_pid else []
     subprocess.run(command, check=True)
     figures: dict[str, Any] = json.loads(out.read_text())
     opened = work / f"open-{scale}.json"

@@ -72,6 +72,20 @@ def targets(results: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def _profile_lines(scales: dict[str, Any]) -> list[str]:
+    """Where the server spent the largest profiled batched ingest (JFR samples by category)."""
+    profiled = [(label, s) for label, s in scales.items()
+                if (((s.get("neo4j") or {}).get("ingest") or {}).get("profile") or {}).get("profile")]
+    if not profiled:
+        return []
+    label, s = max(profiled, key=lambda item: item[1]["edges"])
+    profile = s["neo4j"]["ingest"]["profile"]["profile"]
+    lines = [f"Server profile of the first build at {label} (Java Flight Recorder, {profile['samples']:,} "
+             "samples of the server's threads, grouped by `bench/server_profile.py`):", ""]
+    return lines + _table(["server work", "share of samples"],
+                          [[name, f"{share * 100:.1f} %"] for name, share in profile["shares"].items()])
+
+
 def _admin_lines(admin: dict[str, Any]) -> list[str]:
     """The neo4j-admin import section: the bulk path, measured at the largest scale."""
     lines = ["## Neo4j bulk import (kg export neo4j-import + neo4j-admin database import full, largest scale)", ""]
@@ -105,16 +119,20 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
             for label, s in scales.items() if "edges" in s]
     lines += _table(["scale", "nodes", "edges", "build s", "edges/s", "validate+write s", "validate+write edges/s",
                      "peak RSS MiB", "peak B/edge", "open snapshot s", "store RSS MiB", "store B/edge"], rows)
-    lines += ["## Neo4j ingest (batched UNWIND … MERGE vs one row per transaction)", ""]
+    lines += ["## Neo4j ingest (batched UNWIND, first build and rebuild, vs one row per transaction)", ""]
     rows = []
     for label, s in scales.items():
         ingest = (s.get("neo4j") or {}).get("ingest")
         if ingest:
-            naive = ingest.get("naive", {})
-            rows.append([label, ingest["edges"], ingest["seconds"], ingest["edges_per_s"], naive.get("edges"),
-                         naive.get("edges_per_s"), ingest.get("speedup")])
-    lines += _table(["scale", "edges", "batched s", "batched edges/s", "naive rows", "naive edges/s",
-                     "batched/naive"], rows) if rows else [f"Skipped: {results.get('neo4j_skipped', 'no Neo4j')}", ""]
+            naive, profile = ingest.get("naive", {}), ingest.get("profile") or {}
+            rows.append([label, ingest["edges"], ingest["seconds"], ingest["edges_per_s"],
+                         (ingest.get("rebuild") or {}).get("edges_per_s"), naive.get("edges"),
+                         naive.get("edges_per_s"), ingest.get("speedup"), profile.get("server_cores"),
+                         profile.get("client_cores")])
+    lines += _table(["scale", "edges", "first build s", "first build edges/s", "rebuild (MERGE) edges/s",
+                     "naive rows", "naive edges/s", "batched/naive", "server cores busy", "client cores busy"],
+                    rows) if rows else [f"Skipped: {results.get('neo4j_skipped', 'no Neo4j')}", ""]
+    lines += _profile_lines(scales)
     lines += _admin_lines(results.get("admin_import") or {"skipped": "not run"})
     lines += ["## Query latency (ms, fixed seeded mix)", ""]
     rows = []

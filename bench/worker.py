@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--neo4j-uri")
     parser.add_argument("--neo4j-user", default="neo4j")
     parser.add_argument("--neo4j-password")
+    parser.add_argument("--neo4j-pid", type=int, help="the local server's pid: profile its ingest (JFR)")
     parser.add_argument("--naive-rows", type=int, default=1000)
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--neo4j-max-edges", type=int, default=10**9)

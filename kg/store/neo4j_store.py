@@ -142,9 +142,10 @@ class Neo4jStore:
     def replace_all(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> WriteSummary:
         """Make the graph hold exactly these records: MERGE them, then delete what is left over.
 
-        Into a database without our records (a first build) they are CREATEd instead, with no
-        leftovers to look for: the same result without MERGE's lookups or the sweep (the
-        uniqueness constraints, created first, still refuse a duplicate id).
+        Nodes are written first, then the relationships between them. Into a database without
+        our records (a first build) they are CREATEd instead, with no leftovers to look for: the
+        same result without MERGE's lookups or the sweep (the uniqueness constraints, created
+        first, still refuse a duplicate id).
         Batched, so not atomic: a failure part-way leaves a mix that the next write repairs.
         """
         started = time.perf_counter()
@@ -165,25 +166,36 @@ class Neo4jStore:
                 records.edge_row(edge, build)
         node_rows = {n.id: records.node_row(n, build) for n in unique_nodes.values()}
         first = not self._read(f"MATCH (n:{COMMON_LABEL}) RETURN 1 AS found LIMIT 1")
-        statements: list[tuple[str, list[Any], Callable[[Any], dict[str, Any]]]] = []
+        returned = "RETURN row.id AS id, elementId(n) AS element"
+        node_statements: list[tuple[str, list[Any], Callable[[Any], dict[str, Any]]]] = []
         if first:
-            statements += [(f"UNWIND $rows AS row CREATE (n:{COMMON_LABEL}:{label}) SET n = row.props",
-                            group, lambda n: node_rows[n.id]) for label, group in by_label.items()]
-            statements += [(f"UNWIND $rows AS row MATCH (s:{COMMON_LABEL} {{id: row.subject}}) "
-                            f"MATCH (o:{COMMON_LABEL} {{id: row.object}}) CREATE (s)-[r:{rel}]->(o) SET r = row.props",
-                            group, lambda e: records.edge_row(e, build, shared)) for rel, group in by_type.items()]
+            node_statements += [(f"UNWIND $rows AS row CREATE (n:{COMMON_LABEL}:{label}) SET n = row.props {returned}",
+                                 group, lambda n: node_rows[n.id]) for label, group in by_label.items()]
         else:
-            statements.append(
+            node_statements.append(
                 ("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) WHERE n.category <> row.category DETACH DELETE n",
                  list(unique_nodes.values()), lambda n: {"id": n.id, "category": n.category}))
-            statements += [(f"UNWIND $rows AS row MERGE (n:{COMMON_LABEL} {{id: row.id}}) SET n = row.props "
-                            f"SET n:{label}", group, lambda n: node_rows[n.id]) for label, group in by_label.items()]
-            statements += [(f"UNWIND $rows AS row MATCH (s:{COMMON_LABEL} {{id: row.subject}}) "
-                            f"MATCH (o:{COMMON_LABEL} {{id: row.object}}) "
-                            f"MERGE (s)-[r:{rel} {{id: row.id}}]->(o) SET r = row.props",
-                            group, lambda e: records.edge_row(e, build, shared)) for rel, group in by_type.items()]
-        for transaction in self._transactions(statements):
-            self._run(True, _statements_work([(query, [row(r) for r in batch]) for query, batch, row in transaction]))
+            node_statements += [(f"UNWIND $rows AS row MERGE (n:{COMMON_LABEL} {{id: row.id}}) SET n = row.props "
+                                 f"SET n:{label} {returned}", group, lambda n: node_rows[n.id])
+                                for label, group in by_label.items()]
+        # Each node's element id, as its write returned it: the edges then find their ends by id
+        # (a direct record lookup) rather than by a unique-index seek of the id property. Nothing
+        # deletes our nodes between the two steps, so the element ids stay valid.
+        elements: dict[str, str] = {}
+        for transaction in self._transactions(node_statements):
+            rows = self._run(True, _statements_work([(q, [row(r) for r in batch]) for q, batch, row in transaction]))
+            elements.update((r["id"], r["element"]) for r in rows)
+
+        def edge_row(edge: Edge) -> dict[str, Any]:
+            return {**records.edge_row(edge, build, shared), "start": elements[edge.subject],
+                    "end": elements[edge.object]}
+
+        ends = "UNWIND $rows AS row MATCH (s) WHERE elementId(s) = row.start MATCH (o) WHERE elementId(o) = row.end"
+        write = "CREATE (s)-[r:{rel}]->(o)" if first else "MERGE (s)-[r:{rel} {{id: row.id}}]->(o)"
+        edge_statements = [(f"{ends} {write.format(rel=rel)} SET r = row.props", group, edge_row)
+                           for rel, group in by_type.items()]
+        for transaction in self._transactions(edge_statements):
+            self._run(True, _statements_work([(q, [row(r) for r in batch]) for q, batch, row in transaction]))
         if not first:
             self._delete_stale("MATCH (:Entity)-[r]->(:Entity) WHERE r._kg_build IS NULL OR r._kg_build <> $build "
                                "WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted", build)
@@ -193,7 +205,8 @@ class Neo4jStore:
 
     def _transactions(self, statements: list[tuple[str, list[Any], Any]]) -> Iterator[list[Any]]:
         """Cut the statements' records into batches and pack them, in order, into transactions of
-        at most ``batch_size`` rows, so that a small graph is written in one transaction. Rows are
+        at most ``batch_size`` rows, so that a small graph's nodes (or edges) are written in one
+        transaction. Rows are
         made per transaction (the third item of a statement makes one), so a large graph's rows
         are never all in memory at once."""
         pending: list[tuple[str, list[Any], Any]] = []
@@ -358,11 +371,15 @@ class Neo4jStore:
         self.close()
 
 
-def _statements_work(statements: list[tuple[str, list[dict[str, Any]]]]) -> Callable[[ManagedTransaction], None]:
-    """A transaction function that runs each ``UNWIND $rows`` statement with its rows."""
-    def work(tx: ManagedTransaction) -> None:
+def _statements_work(statements: list[tuple[str, list[dict[str, Any]]]]
+                     ) -> Callable[[ManagedTransaction], list[dict[str, Any]]]:
+    """A transaction function that runs each ``UNWIND $rows`` statement with its rows and
+    returns the records they return, in order."""
+    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        returned: list[dict[str, Any]] = []
         for query, rows in statements:
-            tx.run(query, rows=rows).consume()
+            returned += [record.data() for record in tx.run(query, rows=rows)]
+        return returned
     return work
 
 
