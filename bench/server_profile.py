@@ -58,6 +58,7 @@ def profiled(pid: int | None, recording: Path) -> Iterator[dict[str, Any]]:
     """Measure the ``with`` body: fills the yielded dict with wall and CPU seconds of the server
     and this client, and (when ``jcmd``/``jfr`` exist) the grouped JFR profile of the server."""
     figures: dict[str, Any] = {}
+    recording = recording.resolve()  # jcmd writes it relative to the server's directory otherwise
     jfr = pid is not None and shutil.which("jcmd") is not None and shutil.which("jfr") is not None
     if pid is not None and jfr:
         recording.unlink(missing_ok=True)
@@ -74,9 +75,12 @@ def profiled(pid: int | None, recording: Path) -> Iterator[dict[str, Any]]:
             figures["server_cores"] = figures["server_cpu_s"] / wall
         figures["client_cores"] = figures["client_cpu_s"] / wall
         if pid is not None and jfr:
-            _jcmd(pid, "JFR.dump", "name=kg-bench", f"filename={recording}")
-            _jcmd(pid, "JFR.stop", "name=kg-bench")
-            figures["profile"] = summarise(recording)
+            try:
+                _jcmd(pid, "JFR.dump", "name=kg-bench", f"filename={recording}")
+                _jcmd(pid, "JFR.stop", "name=kg-bench")
+                figures["profile"] = summarise(recording)
+            except (OSError, subprocess.SubprocessError) as err:  # the figures stand without a profile
+                figures["profile_error"] = f"{type(err).__name__}: {err}"
 
 
 def summarise(recording: Path) -> dict[str, Any]:
