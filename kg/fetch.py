@@ -60,16 +60,26 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
+def _fetch_each(ids: Sequence[str], directory: Path, fetch_one: Callable[[str], tuple[str, bytes]]) -> list[Path]:
+    """Fetch the ids one by one (pausing between requests); write each answer as the file
+    ``fetch_one`` names, once it has checked it."""
+    written = []
+    for number, item in enumerate(ids):
+        if number:
+            time.sleep(PAUSE)
+        name, data = fetch_one(item)
+        written.append(_write(Path(directory) / name, data))
+    return written
+
+
 def fetch_clinicaltrials(ids: Sequence[str], directory: Path, timeout: float = 30.0,
                          opener: Opener = _open) -> list[Path]:
     """Download each ``NCT…`` study as ``DIRECTORY/NCT….json``; return the files written."""
     bad = [i for i in ids if not _NCT.fullmatch(i)]
     if bad:
         raise FetchError(f"not ClinicalTrials.gov ids (NCT followed by 8 digits): {', '.join(bad)}")
-    written = []
-    for number, nct in enumerate(ids):
-        if number:
-            time.sleep(PAUSE)
+
+    def one(nct: str) -> tuple[str, bytes]:
         data = _download(CLINICALTRIALS_URL.format(nct=nct), nct, timeout, opener)
         try:
             found = json.loads(data)["protocolSection"]["identificationModule"]["nctId"]
@@ -77,8 +87,9 @@ def fetch_clinicaltrials(ids: Sequence[str], directory: Path, timeout: float = 3
             raise FetchError(f"{nct}: the answer is not a ClinicalTrials.gov v2 study record") from err
         if found != nct:
             raise FetchError(f"{nct}: the service returned study {found}")
-        written.append(_write(Path(directory) / f"{nct}.json", data))
-    return written
+        return f"{nct}.json", data
+
+    return _fetch_each(ids, directory, one)
 
 
 def fetch_pubmed(pmids: Sequence[str], directory: Path, timeout: float = 30.0,
@@ -87,10 +98,8 @@ def fetch_pubmed(pmids: Sequence[str], directory: Path, timeout: float = 30.0,
     bad = [i for i in pmids if not i.isdigit()]
     if bad:
         raise FetchError(f"not PubMed ids (digits only): {', '.join(bad)}")
-    written = []
-    for number, pmid in enumerate(pmids):
-        if number:
-            time.sleep(PAUSE)
+
+    def one(pmid: str) -> tuple[str, bytes]:
         query = urllib.parse.urlencode({"db": "pubmed", "id": pmid, "retmode": "xml", "tool": "ketamine-kg"})
         data = _download(f"{EFETCH_URL}?{query}", f"PMID {pmid}", timeout, opener)
         try:
@@ -100,5 +109,6 @@ def fetch_pubmed(pmids: Sequence[str], directory: Path, timeout: float = 30.0,
         found = [e.text for e in root.findall("PubmedArticle/MedlineCitation/PMID")]
         if root.tag != "PubmedArticleSet" or found != [pmid]:
             raise FetchError(f"PMID {pmid}: the answer holds no such PubMed article")
-        written.append(_write(Path(directory) / f"PMID{pmid}.xml", data))
-    return written
+        return f"PMID{pmid}.xml", data
+
+    return _fetch_each(pmids, directory, one)

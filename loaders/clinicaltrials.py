@@ -14,15 +14,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from kg.errors import SourceError
 from kg.model import Edge, Node, Origin, Provenance
 from loaders import Batch
-from loaders.tabular import SourceReader, file_version, find_files
-from ontology import Schema, load_schema
+from loaders.tabular import FileListLoader, SourceReader, file_version
 
 __all__ = ["ClinicalTrialsLoader", "study_design"]
 
@@ -93,23 +91,15 @@ def read_record(path: Path) -> Any:
         raise ValueError("JSON nested too deeply") from err
 
 
-class ClinicalTrialsLoader:
+class ClinicalTrialsLoader(FileListLoader):
     """Read ``NCT*.json`` study records (API v2)."""
 
     name = SOURCE
     license = LICENSE
 
-    def __init__(self, files: Sequence[Path], schema: Schema | None = None, progress: bool = False) -> None:
-        self.files = [Path(p) for p in files]
-        self.schema = schema or load_schema()
-        self.progress = progress
-
-    @classmethod
-    def from_paths(cls, paths: Sequence[Path], progress: bool = False) -> ClinicalTrialsLoader:
-        files = find_files(paths, ["NCT*.json"])
-        if not files:
-            raise SourceError(f"clinicaltrials: no NCT*.json study records among {[str(p) for p in paths]}")
-        return cls(files, progress=progress)
+    source = "clinicaltrials"
+    patterns = ("NCT*.json",)
+    wanted = "NCT*.json study records"
 
     def load(self) -> Batch:
         batch = Batch(self.name, license=self.license)

@@ -12,7 +12,6 @@ holding no article is reported with its file and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element  # noqa: S405 - only the type; parsing goes through defusedxml
@@ -23,8 +22,8 @@ from defusedxml import DefusedXmlException
 from kg.errors import SourceError
 from kg.model import Node, Origin
 from loaders import Batch
-from loaders.tabular import SourceReader, find_files
-from ontology import Schema, load_schema
+from loaders.tabular import FileListLoader, SourceReader
+from ontology import Schema
 
 __all__ = ["PubMedLoader", "parse_article", "PUBLICATION_TYPES"]
 
@@ -89,23 +88,15 @@ def parse_article(element: Element, schema: Schema) -> dict[str, Any] | None:
             "properties": props}
 
 
-class PubMedLoader:
+class PubMedLoader(FileListLoader):
     """Read PubMed XML files (``*.xml``, each a ``PubmedArticleSet``)."""
 
     name = SOURCE
     license = LICENSE
 
-    def __init__(self, files: Sequence[Path], schema: Schema | None = None, progress: bool = False) -> None:
-        self.files = [Path(p) for p in files]
-        self.schema = schema or load_schema()
-        self.progress = progress
-
-    @classmethod
-    def from_paths(cls, paths: Sequence[Path], progress: bool = False) -> PubMedLoader:
-        files = find_files(paths, ["*.xml"])
-        if not files:
-            raise SourceError(f"pubmed: no *.xml PubMed records among {[str(p) for p in paths]}")
-        return cls(files, progress=progress)
+    source = "pubmed"
+    patterns = ("*.xml",)
+    wanted = "*.xml PubMed records"
 
     def load(self) -> Batch:
         batch = Batch(self.name, license=self.license)

@@ -18,16 +18,16 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, ClassVar, Self, cast
 
 from tqdm import tqdm
 
 from kg.errors import SourceError
 from kg.model import Origin
 from kg.validate import Report
-from ontology import Schema
+from ontology import Schema, load_schema
 
-__all__ = ["Row", "SourceReader", "file_version", "find_files", "CurieMaker", "MAX_LINE_CHARS"]
+__all__ = ["Row", "SourceReader", "FileListLoader", "file_version", "find_files", "CurieMaker", "MAX_LINE_CHARS"]
 
 MAX_LINE_CHARS = 1_000_000  # bytes; the longest line of any real source file is a few thousand
 
@@ -194,6 +194,30 @@ def find_files(paths: Iterable[Path], patterns: Sequence[str]) -> list[Path]:
         elif not path.exists():
             raise SourceError(f"{path}: no such file or directory")
     return list(dict.fromkeys(found))
+
+
+class FileListLoader:
+    """Base of a loader that reads the files matching :attr:`patterns` under the paths it is given.
+
+    A subclass names its ``source`` (for messages), ``patterns`` and what the files are
+    (``wanted``), and implements ``load``.
+    """
+
+    source: ClassVar[str]
+    patterns: ClassVar[tuple[str, ...]]
+    wanted: ClassVar[str]
+
+    def __init__(self, files: Sequence[Path], schema: Schema | None = None, progress: bool = False) -> None:
+        self.files = [Path(p) for p in files]
+        self.schema = schema or load_schema()
+        self.progress = progress
+
+    @classmethod
+    def from_paths(cls, paths: Sequence[Path], progress: bool = False) -> Self:
+        files = find_files(paths, list(cls.patterns))
+        if not files:
+            raise SourceError(f"{cls.source}: no {cls.wanted} among {[str(p) for p in paths]}")
+        return cls(files, progress=progress)
 
 
 class CurieMaker:
