@@ -62,6 +62,12 @@ def _start_neo4j(args: argparse.Namespace, work: Path) -> tuple[str | None, Any]
     return status.uri, lambda: neo4j_local.stop(port, state_dir=state)
 
 
+def _settle() -> None:
+    """Flush the previous step's dirty pages (a Neo4j store, CSVs, a snapshot: gigabytes at the
+    large scales) before the next timed step, so the kernel's write-back does not run inside it."""
+    os.sync()
+
+
 def _worker(args: argparse.Namespace, scale: str, work: Path, uri: str | None) -> dict[str, Any]:
     out = work / f"scale-{scale}.json"
     command = [sys.executable, "-m", "bench.worker", "build", scale, str(out), "--workdir", str(work),
@@ -134,13 +140,11 @@ def main(argv: list[str] | None = None) -> None:
     try:
         for scale in scales:
             print(f"== scale {scale_label(scale)}", file=sys.stderr, flush=True)
+            _settle()
             results["scales"][scale_label(scale)] = _worker(args, scale, work, uri)
     finally:
         if callable(stop):
             stop()
-    results["admin_import"] = _admin_import(args, results, work)
-    if "skipped" in results["admin_import"]:
-        print(f"neo4j-admin import skipped: {results['admin_import']['skipped']}", file=sys.stderr)
     if not args.no_service:
         from bench import service_bench
 
@@ -148,10 +152,15 @@ def main(argv: list[str] | None = None) -> None:
         chosen = results["scales"].get(label) if label else max(results["scales"].values(), key=lambda s: s["edges"])
         results["service_scale"] = next(k for k, v in results["scales"].items() if v is chosen)
         print(f"== service on scale {results['service_scale']}", file=sys.stderr, flush=True)
+        _settle()
         results["service"] = service_bench.run(Path(chosen["snapshot"]), [tuple(p) for p in chosen["mix"]["evidence"]],
                                                work, duration)
         if "skipped" in results["service"]:
             print(f"service benchmark skipped: {results['service']['skipped']}", file=sys.stderr)
+    _settle()
+    results["admin_import"] = _admin_import(args, results, work)
+    if "skipped" in results["admin_import"]:
+        print(f"neo4j-admin import skipped: {results['admin_import']['skipped']}", file=sys.stderr)
     results["machine"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     results["seconds"] = time.perf_counter() - started
     (out / "results.json").write_text(json.dumps(results, indent=1, default=str))

@@ -87,6 +87,8 @@ def run(snapshot: Path, work: Path, queries: Mix | None, quick: bool = False) ->
                 figures["latency"], figures["mismatches"] = _time_mix(store, memory, queries, quick)
     finally:
         neo4j_local.stop(port, state_dir=state)
+        for path in (csv_dir, home):  # gigabytes at the largest scale
+            shutil.rmtree(path, ignore_errors=True)
     return figures
 
 
