@@ -62,9 +62,12 @@ def _public_sources(sources: tuple[str, ...], sssom: tuple[str, ...], biolink_pr
               help="Biolink preferred_prefixes_per_class.json: which id is preferred when records merge.")
 @click.option("--open-only", is_flag=True,
               help="Keep only openly licensed records (no CC BY-NC/-SA or custom-licence sources).")
+@click.option("--skip-invalid", is_flag=True,
+              help="Leave out a --source's records whose ids are invalid (each reported as a warning) instead "
+                   "of refusing the build; the curated corpus stays strict.")
 @click.pass_obj
 def build(settings: Settings, curated_dir: str | None, sources: tuple[str, ...], sssom: tuple[str, ...],
-          biolink_prefixes: str | None, open_only: bool) -> None:
+          biolink_prefixes: str | None, open_only: bool, skip_invalid: bool) -> None:
     """Load every source, validate, and write the graph (nothing is written on any error).
 
     With no --source option only the curated corpus is built, exactly as before.
@@ -81,7 +84,7 @@ def build(settings: Settings, curated_dir: str | None, sources: tuple[str, ...],
             loaders = [OpenOnly(loader) for loader in loaders]
         store = open_store(settings)
         try:
-            result = run_build(loaders, store, progress=_echo_err, normalize=normalizer)
+            result = run_build(loaders, store, progress=_echo_err, normalize=normalizer, skip_invalid=skip_invalid)
         finally:
             store.close()
     except ValidationFailed as err:

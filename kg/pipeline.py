@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.errors import ValidationFailed
-from kg.model import Edge, Node
+from kg.model import CURATED_SOURCE, Edge, Node
 from kg.store.base import GraphStore, WriteSummary
-from kg.validate import Report, validate
+from kg.validate import Problem, Report, validate
 from loaders import Batch, Loader
 from ontology import Schema, load_schema
 
@@ -75,14 +75,33 @@ def _normalize(normalize: Normalize, nodes: list[Node], edges: list[Edge],
     return nodes, edges, report
 
 
+#: loader error codes that ``skip_invalid`` turns into warnings: a source record with an invalid
+#: id, which the loader leaves out (validation still refuses any such record that got through)
+SKIPPABLE_CODES = frozenset({"bad-id"})
+
+
+def _skip_invalid(report: Report) -> None:
+    """Turn the report's record-level id errors into warnings saying the record was skipped."""
+    report.problems[:] = [
+        Problem("warning", p.code, f"{p.message}; skipped (--skip-invalid)", p.record_id, p.origin)
+        if p.severity == "error" and p.code in SKIPPABLE_CODES else p for p in report.problems]
+
+
 def collect(loaders: Sequence[Loader], schema: Schema | None = None, progress: Progress = _quiet,
-            normalize: Normalize | None = None) -> tuple[list[Batch], list[Node], list[Edge], Report]:
-    """Run every loader, normalise ids if asked (see :mod:`kg.normalize`), validate; write nothing."""
+            normalize: Normalize | None = None, skip_invalid: bool = False
+            ) -> tuple[list[Batch], list[Node], list[Edge], Report]:
+    """Run every loader, normalise ids if asked (see :mod:`kg.normalize`), validate; write nothing.
+
+    ``skip_invalid``: a public source's records with invalid ids (:data:`SKIPPABLE_CODES`) are
+    left out with a warning instead of failing the build; never the curated corpus's.
+    """
     schema = schema or load_schema()
     batches = []
     for loader in loaders:
         progress(f"loading {loader.name} ...")
         batch = loader.load()
+        if skip_invalid and loader.name != CURATED_SOURCE:
+            _skip_invalid(batch.report)
         progress(f"  {len(batch.nodes)} nodes, {len(batch.edges)} edges, {len(batch.report.problems)} problems")
         batches.append(batch)
     nodes, edges = _merge(batches)
@@ -98,7 +117,8 @@ def collect(loaders: Sequence[Loader], schema: Schema | None = None, progress: P
 
 
 def build(loaders: Sequence[Loader], store: GraphStore, schema: Schema | None = None,
-          progress: Progress = _quiet, strict: bool = True, normalize: Normalize | None = None) -> BuildResult:
+          progress: Progress = _quiet, strict: bool = True, normalize: Normalize | None = None,
+          skip_invalid: bool = False) -> BuildResult:
     """Load, validate and, if there are no errors, replace the store's contents.
 
     Raises :class:`ValidationFailed` (carrying the report) when ``strict`` and any error was
@@ -106,7 +126,7 @@ def build(loaders: Sequence[Loader], store: GraphStore, schema: Schema | None = 
     merges records of the same entity before validation; without it records are kept as loaded.
     """
     started = time.perf_counter()
-    batches, nodes, edges, report = collect(loaders, schema, progress, normalize)
+    batches, nodes, edges, report = collect(loaders, schema, progress, normalize, skip_invalid)
     if not report.ok:
         if strict:
             raise ValidationFailed(report)

@@ -7,6 +7,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.pipeline import collect
 from loaders.disease_ontology import DiseaseOntologyLoader
 from loaders.mesh import MeshLoader, tree_category
 from loaders.obo import OboLoader
@@ -101,3 +105,47 @@ def test_mesh_counts_match_the_files():
     ketamine = next(n for n in batch.nodes if n.id == "MESH:D007649")
     assert (ketamine.category, ketamine.name) == ("Drug", "Ketamine")
     assert all(re.fullmatch(r"MESH:D\d{6}", e.object) for e in batch.edges) and batch.report.ok
+
+
+def _eco_terms(path):
+    """The real ECO file read plainly: (id, obsolete, is_a parents) per [Term] stanza."""
+    stanzas = path.read_text(encoding="utf-8").split("\n[")
+    for stanza in (s for s in stanzas if s.startswith("Term]")):
+        lines = stanza.splitlines()
+        term = next(line[4:].strip() for line in lines if line.startswith("id: "))
+        obsolete = any(line.strip() == "is_obsolete: true" for line in lines)
+        parents = [line[6:].split()[0] for line in lines if line.startswith("is_a: ")]  # no {qualifiers} or ! name
+        yield term, obsolete, parents
+
+
+def test_real_eco_loads_with_its_two_malformed_ids_skipped(tmp_path):
+    """The real ECO release has two terms whose ids lack a digit (ECO:000156, ECO:000157): a build
+    refuses them, naming file and line; --skip-invalid leaves exactly them out, with warnings."""
+    path = shared_data("eco", "eco-basic.obo")
+    valid = re.compile(r"ECO:\d{7}")
+    terms = list(_eco_terms(path))
+    kept = {t for t, obsolete, _ in terms if not obsolete and valid.fullmatch(t)}
+    bad = sorted(t for t, obsolete, _ in terms if not obsolete and not valid.fullmatch(t))
+    assert bad == ["ECO:000156", "ECO:000157"]
+    is_a = {(t, p) for t, obsolete, parents in terms if t in kept for p in parents if p in kept}
+
+    _, _, _, strict = collect([OboLoader.from_paths([path])])
+    assert sorted(p.record_id for p in strict.errors) == bad and {p.code for p in strict.errors} == {"bad-id"}
+    assert all(p.origin and p.origin.line for p in strict.errors)
+
+    _, nodes, edges, report = collect([OboLoader.from_paths([path])], skip_invalid=True)
+    assert report.ok
+    assert {n.id for n in nodes} == kept and {n.category for n in nodes} == {"EvidenceType"}
+    assert {(e.subject, e.object) for e in edges if e.predicate == "SUBCLASS_OF"} == is_a
+    skipped = [p for p in report.warnings if p.code == "bad-id"]
+    assert sorted(p.record_id for p in skipped) == bad and all("skipped" in p.message for p in skipped)
+
+    snapshot = tmp_path / "g.jsonl"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    args = ["--snapshot", str(snapshot), "build", "--curated-dir", str(empty), "--source", f"obo={path}"]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code != 0 and "ECO:000156" in refused.output and not snapshot.exists()
+    done = CliRunner().invoke(main, [*args, "--skip-invalid"])
+    assert done.exit_code == 0, done.output
+    assert f"built {len(kept)} nodes" in done.output
