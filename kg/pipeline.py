@@ -42,28 +42,32 @@ def _quiet(_: str) -> None:
     """Default progress sink: say nothing."""
 
 
-def _merge(batches: Sequence[Batch]) -> tuple[list[Node], list[Edge]]:
-    """Concatenate records; identical duplicates collapse, conflicting ones stay for the validator."""
+def _merge(batches: Sequence[Batch]) -> tuple[list[Node], list[Edge], bool]:
+    """Concatenate records; identical duplicates collapse, conflicting ones stay for the validator.
+    The flag says whether every edge id is now distinct (no conflicting duplicates)."""
     node_list: list[Node] = []
     edge_list: list[Edge] = []
     _keep_distinct((n for b in batches for n in b.nodes), node_list)
-    _keep_distinct((e for b in batches for e in b.edges), edge_list)
-    return node_list, edge_list
+    distinct = _keep_distinct((e for b in batches for e in b.edges), edge_list)
+    return node_list, edge_list, distinct
 
 
-def _keep_distinct(records: Iterable[Node] | Iterable[Edge], out: list[Any]) -> None:
-    """Append each record to ``out`` unless an equal record with its id came before."""
+def _keep_distinct(records: Iterable[Node] | Iterable[Edge], out: list[Any]) -> bool:
+    """Append each record to ``out`` unless an equal record with its id came before; return
+    whether the records appended have distinct ids."""
     first: dict[str, Any] = {}
     others: dict[str, list[Any]] = {}
     for record in records:
-        seen = first.setdefault(record.id, record)
-        if seen is record:
+        seen = first.get(record.id)
+        if seen is None:
+            first[record.id] = record
             out.append(record)
-        elif seen != record:
+        elif seen is not record and seen != record:
             more = others.setdefault(record.id, [])
             if record not in more:
                 more.append(record)
                 out.append(record)
+    return not others
 
 
 def _normalize(normalize: Normalize, nodes: list[Node], edges: list[Edge],
@@ -104,12 +108,13 @@ def collect(loaders: Sequence[Loader], schema: Schema | None = None, progress: P
             _skip_invalid(batch.report)
         progress(f"  {len(batch.nodes)} nodes, {len(batch.edges)} edges, {len(batch.report.problems)} problems")
         batches.append(batch)
-    nodes, edges = _merge(batches)
+    nodes, edges, distinct = _merge(batches)
     normalized = Report()
-    if normalize is not None:
+    if normalize is not None:  # merging ids can make two edges one id: the validator looks again
         nodes, edges, normalized = _normalize(normalize, nodes, edges, progress)
+        distinct = False
     progress(f"validating {len(nodes)} nodes and {len(edges)} edges ...")
-    report = validate(nodes, edges, schema)
+    report = validate(nodes, edges, schema, distinct_edges=distinct)
     report.problems[:0] = normalized.problems
     for batch in reversed(batches):
         report.problems[:0] = batch.report.problems

@@ -68,3 +68,33 @@ def test_conflicting_duplicates_but_identical_ones_pass():
     a = Node("CHEBI:6121", "Drug", "ketamine")
     assert validate([a, Node("CHEBI:6121", "Drug", "ketamine")], []).ok
     assert "duplicate-id" in _codes([a, Node("CHEBI:6121", "Drug", "esketamine")], [])
+
+
+def test_conflicting_duplicate_edges_are_refused_through_the_pipeline_and_alone():
+    """Two statements of one edge (same id) that differ are an error; identical ones collapse.
+    The pipeline skips the validator's own duplicate check only when its merge saw no conflict."""
+    from kg.pipeline import collect
+    from loaders import Batch
+
+    nodes = _nodes()
+    edge = Edge("PMID:24740528", "STUDIES", "MONDO:0005146", PROV)
+    other = Edge("PMID:24740528", "STUDIES", "MONDO:0005146", Provenance(CURATED_SOURCE, "v2"))
+
+    class Source:
+        name, license = "infores:test", "CC0-1.0"
+
+        def __init__(self, edges):
+            self.edges = edges
+
+        def load(self):
+            batch = Batch(self.name, license=self.license)
+            batch.nodes.extend(nodes)
+            batch.edges.extend(self.edges)
+            return batch
+
+    assert "duplicate-edge" in _codes(nodes, [edge, other])
+    assert validate(nodes, [edge, edge]).ok
+    _, _, edges, report = collect([Source([edge]), Source([edge])])
+    assert report.ok and edges == [edge]
+    _, _, edges, report = collect([Source([edge]), Source([other])])
+    assert "duplicate-edge" in report.codes() and len(edges) == 2
