@@ -11,14 +11,13 @@ import json
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from bench import report
+from bench import free_port, report
 from bench.scales import scale_label
 
 FULL_SCALES = "real,1,10,100"
@@ -34,11 +33,6 @@ def _machine() -> dict[str, Any]:
             "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg())}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
 
 def _start_neo4j(args: argparse.Namespace, work: Path) -> tuple[str | None, Any]:
     """(uri, stop function), or (None, reason) when there is no Neo4j to use. Sets
@@ -52,7 +46,7 @@ def _start_neo4j(args: argparse.Namespace, work: Path) -> tuple[str | None, Any]
         return None, "no NEO4J_URI and no Java 17 + Maven for the local Neo4j"
     from kg import neo4j_local
 
-    port = _free_port()
+    port = free_port()
     state = work / "neo4j-state"
     shutil.rmtree(state, ignore_errors=True)
     print(f"starting the local Neo4j on 127.0.0.1:{port} ...", file=sys.stderr, flush=True)

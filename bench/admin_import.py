@@ -14,11 +14,12 @@ import argparse
 import importlib
 import json
 import shutil
-import socket
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from bench import free_port
 
 if TYPE_CHECKING:
     from bench.mix import Mix
@@ -28,11 +29,6 @@ __all__ = ["run"]
 PASSWORD = "kg-bench-import-password"  # noqa: S105 - the throwaway local server this module starts
 TIMED = ("evidence", "neighbourhood", "paths")
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _say(message: str) -> None:
@@ -72,7 +68,7 @@ def run(snapshot: Path, work: Path, queries: Mix | None, quick: bool = False) ->
     _say(f"neo4j-admin import: {counts.total_edges:,} edges in {figures['import_s']:.1f} s "
          f"({figures['import_edges_per_s']:,.0f} edges/s)")
 
-    port = _free_port()
+    port = free_port()
     status = neo4j_local.start(port, home, PASSWORD, state_dir=state, heap="1g" if quick else "2g",
                                pagecache_mb=256 if quick else 2048, quiet=True)
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bench import free_port
+
 __all__ = ["run", "CONCURRENCY"]
 
 CONCURRENCY = (1, 8, 32)
@@ -27,11 +28,6 @@ HOST = "127.0.0.1"
 LUA = Path(__file__).with_name("wrk_paths.lua")
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait(url: str, timeout: float, process: subprocess.Popen[bytes]) -> None:
@@ -75,7 +71,7 @@ def run(snapshot: Path, evidence: list[tuple[str, str]], workdir: Path, duration
         return {"skipped": "wrk is not installed (apt-get install wrk; scripts/bench.sh does)"}
     if not Path(kg).exists():
         return {"skipped": "the kg command is not installed (pip install -e .)"}
-    port = _free_port()
+    port = free_port()
     paths = workdir / "wrk-paths.txt"
     paths.write_text("".join(f"/api/evidence?{urlencode({'source': s, 'target': t})}\n" for s, t in evidence))
     env = {**os.environ, "KG_STORE": "memory", "KG_SNAPSHOT": str(snapshot), "KG_BENCH_PATHS": str(paths)}

@@ -169,11 +169,11 @@ def test_the_validator_refuses_ids_written_our_way(tmp_path):
     (tmp_path / "nodes.tsv").write_text(
         "id\tcategory\tname\n"
         "NCT:NCT02497287\tbiolink:ClinicalTrial\ta trial\n"
-        "DOI:10.1176/appi.ajp.2018.17060720\tbiolink:Article\ta paper\n", encoding="utf-8")
+        "DOI:10.1176/appi.ajp.2017.17060647\tbiolink:Article\ta paper\n", encoding="utf-8")
     problems = dict(_problems(_validate(tmp_path, [tmp_path / "nodes.tsv"])))
     assert any("CURIE prefix 'NCT'" in m for m in problems)
     assert set(problems["Node property 'id' is expected to be of type 'CURIE'"]) == {
-        "DOI:10.1176/appi.ajp.2018.17060720"}
+        "DOI:10.1176/appi.ajp.2017.17060647"}
 
 
 def test_kgx_export_of_curated_and_public_sources_passes_the_validator(tmp_path):

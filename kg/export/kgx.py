@@ -17,8 +17,8 @@ Biolink and KGX expect them, and read back to ours by :func:`from_kgx_curie`:
   ``CLINICALTRIALS:NCT02497287``, ``DOI:`` is ``doi:``, ``DRUGCENTRAL:`` is ``DrugCentral:``;
   the table is the ``biolink`` key of the schema's prefixes);
 - the characters KGX's CURIE pattern refuses in a local id (``/``, ``:``, space) percent-encoded,
-  as RFC 3986 allows: ``DOI:10.1176/appi.ajp.2018.17060720`` is written
-  ``doi:10.1176%2Fappi.ajp.2018.17060720`` (doi.org resolves both forms);
+  as RFC 3986 allows: ``DOI:10.1176/appi.ajp.2017.17060647`` is written
+  ``doi:10.1176%2Fappi.ajp.2017.17060647`` (doi.org resolves both forms);
 - the prefixes Biolink's prefix map lacks (our own ``ketkg``, ``NDFRT`` of Hetionet's
   pharmacologic classes, ...) declared with their IRIs in ``context.jsonld`` beside the TSVs,
   the JSON-LD context a KGX consumer or validator adds to Biolink's.
@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -99,8 +100,8 @@ def to_kgx_curie(curie: str, schema: Schema) -> str:
     where KGX's CURIE pattern needs it (see the module docstring).
 
     >>> from ontology import load_schema
-    >>> to_kgx_curie("DOI:10.1176/appi.ajp.2018.17060720", load_schema())
-    'doi:10.1176%2Fappi.ajp.2018.17060720'
+    >>> to_kgx_curie("DOI:10.1176/appi.ajp.2017.17060647", load_schema())
+    'doi:10.1176%2Fappi.ajp.2017.17060647'
     >>> to_kgx_curie("NCT:NCT02497287", load_schema()), to_kgx_curie("CHEBI:6121", load_schema())
     ('CLINICALTRIALS:NCT02497287', 'CHEBI:6121')
     """
@@ -121,8 +122,8 @@ def from_kgx_curie(curie: str, reverse: dict[str, str]) -> str:
     from :func:`kgx_prefixes_in_reverse`) and its local id percent-decoded.
 
     >>> from ontology import load_schema
-    >>> from_kgx_curie("doi:10.1176%2Fappi.ajp.2018.17060720", kgx_prefixes_in_reverse(load_schema()))
-    'DOI:10.1176/appi.ajp.2018.17060720'
+    >>> from_kgx_curie("doi:10.1176%2Fappi.ajp.2017.17060647", kgx_prefixes_in_reverse(load_schema()))
+    'DOI:10.1176/appi.ajp.2017.17060647'
     """
     prefix, sep, local = curie.partition(":")
     if not sep:
@@ -138,16 +139,12 @@ def _non_commercial(licence: str | None) -> str:
     return "true" if license_class(licence) == NON_COMMERCIAL else "false"
 
 
-def _curie_writer(schema: Schema) -> Callable[[str], str]:
-    return lambda curie: to_kgx_curie(curie, schema)
-
-
 def node_row(node: Node, schema: Schema) -> dict[str, str]:
     """One ``nodes.tsv`` row (property columns included)."""
     props = dict(node.properties)
     description = props.pop("description", None)
     licence = node_license(node)
-    curie = _curie_writer(schema)
+    curie = partial(to_kgx_curie, schema=schema)
     row = {"id": curie(node.id), "category": _biolink(schema.category(node.category).biolink), "name": node.name,
            "description": encode_value(description) if description is not None else "",
            "synonym": _joined(node.synonyms, "synonym", node.id),
@@ -162,7 +159,7 @@ def edge_row(edge: Edge, schema: Schema) -> dict[str, str]:
     """One ``edges.tsv`` row (property columns included)."""
     prov = edge.provenance
     licence = edge_license(edge)
-    curie = _curie_writer(schema)
+    curie = partial(to_kgx_curie, schema=schema)
     row = {"id": edge.id, "subject": curie(edge.subject),
            "predicate": _biolink(schema.predicate(edge.predicate).biolink), "object": curie(edge.object),
            "primary_knowledge_source": prov.primary_knowledge_source if prov else "",
@@ -203,7 +200,7 @@ def kgx_context(nodes: Iterable[Node], edges: Iterable[Edge], schema: Schema) ->
              for i in (e.subject, e.object, *(e.provenance.publications if e.provenance else ()))}
     iris = schema_prefix_map()
     return {p: iris[p] for p in sorted(used)
-            if p in schema.biolink_prefixes and schema.biolink_prefixes[p] is None and p in iris}
+            if p in iris and p in schema.biolink_prefixes and schema.biolink_prefixes[p] is None}
 
 
 def write_kgx(nodes: Iterable[Node], edges: Iterable[Edge], directory: str | Path,
