@@ -1,6 +1,7 @@
 # The ketamine-kg service: the package, the curated corpus and the web form's browser assets.
 # At start it builds the graph into Neo4j (KG_STORE=neo4j, NEO4J_URI, NEO4J_PASSWORD from
-# docker-compose.yml), then serves the JSON API and web form on port 8765.
+# docker-compose.yml), then serves the JSON API and web form on port 8765 with KG_WORKERS gunicorn
+# workers (one per core the container may use).
 
 # The web form's vendored Cytoscape.js (service/static/vendor/, written by npm's postinstall step).
 FROM node:20-slim AS web-assets
@@ -28,6 +29,7 @@ USER kg
 ENV KG_STORE=neo4j \
     KG_CURATED_DIR=/app/data/curated \
     KG_HOST=0.0.0.0 \
-    KG_PORT=8765
+    KG_PORT=8765 \
+    KG_WORKERS=2
 EXPOSE 8765
-CMD ["sh", "-c", "kg build && exec kg serve --host 0.0.0.0 --port 8765"]
+CMD ["sh", "-c", "kg build && exec kg serve --host 0.0.0.0 --port 8765 --workers \"$KG_WORKERS\""]

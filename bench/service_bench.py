@@ -1,9 +1,11 @@
-"""The service under load: ``kg serve`` (waitress) on 127.0.0.1, driven by ``wrk``.
+"""The service under load: ``kg serve`` on 127.0.0.1, driven by ``wrk``.
 
-The server is started exactly as a user starts it (``kg --snapshot S serve --port P``) on one
-snapshot; ``wrk`` (Debian package ``wrk``) cycles through the evidence URLs of the query mix
-(``bench/wrk_paths.lua``) at 1, 8 and 32 concurrent connections for a bounded duration each.
-Only the loopback address is ever targeted.
+The server is started exactly as a user starts it (``kg serve --port P --workers W``, the
+snapshot named by ``KG_SNAPSHOT``), twice side by side: one process (waitress, threads) and one
+gunicorn worker per core, the documented production setting; ``wrk`` (Debian package ``wrk``)
+cycles through the evidence URLs of the query mix (``bench/wrk_paths.lua``) at 1, 8 and 32
+concurrent connections for a bounded duration each. Only the loopback address is ever targeted.
+The targets are judged on the production setting (``levels``); ``configs`` holds both.
 """
 
 from __future__ import annotations
@@ -64,23 +66,38 @@ def parse_wrk(text: str) -> dict[str, Any]:
     return result
 
 
-def run(snapshot: Path, evidence: list[tuple[str, str]], workdir: Path, duration: float) -> dict[str, Any]:
-    """Serve ``snapshot`` and load it with ``wrk``; a ``skipped`` reason when that cannot be done."""
-    wrk, kg = shutil.which("wrk"), shutil.which("kg") or str(Path(sys.executable).with_name("kg"))
+def run(snapshot: Path, evidence: list[tuple[str, str]], workdir: Path, duration: float,
+        workers: int | None = None) -> dict[str, Any]:
+    """Serve ``snapshot`` with one process and with ``workers`` (default: one per core) and load
+    each with ``wrk``; a ``skipped`` reason when that cannot be done."""
+    beside = Path(sys.executable).with_name("kg")  # this environment's kg first, not another one on PATH
+    wrk, kg = shutil.which("wrk"), str(beside) if beside.exists() else shutil.which("kg") or str(beside)
     if wrk is None:
         return {"skipped": "wrk is not installed (apt-get install wrk; scripts/bench.sh does)"}
     if not Path(kg).exists():
         return {"skipped": "the kg command is not installed (pip install -e .)"}
-    port = free_port()
     paths = workdir / "wrk-paths.txt"
     paths.write_text("".join(f"/api/evidence?{urlencode({'source': s, 'target': t})}\n" for s, t in evidence))
     env = {**os.environ, "KG_STORE": "memory", "KG_SNAPSHOT": str(snapshot), "KG_BENCH_PATHS": str(paths)}
-    log = (workdir / "serve.log").open("wb")
-    server = subprocess.Popen([kg, "serve", "--host", HOST, "--port", str(port)], env=env, stdout=log, stderr=log)
+    production = workers or os.cpu_count() or 1
+    result: dict[str, Any] = {"duration_s": duration, "workers": production, "configs": {}}
+    for count in sorted({1, production}):
+        print(f"  service with --workers {count}", file=sys.stderr, flush=True)
+        result["configs"][str(count)] = _load(kg, wrk, count, env, workdir / f"serve-{count}.log", duration)
+    result.update(result["configs"][str(production)])
+    return result
+
+
+def _load(kg: str, wrk: str, workers: int, env: dict[str, str], log_path: Path, duration: float) -> dict[str, Any]:
+    """Start ``kg serve --workers``, run wrk at each concurrency, stop the server."""
+    port = free_port()
+    log = log_path.open("wb")
+    server = subprocess.Popen([kg, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
+                              env=env, stdout=log, stderr=log)
     try:
         started = time.perf_counter()
         _wait(f"http://{HOST}:{port}/api/health", 600, server)
-        result: dict[str, Any] = {"startup_s": time.perf_counter() - started, "duration_s": duration, "levels": {}}
+        result: dict[str, Any] = {"startup_s": time.perf_counter() - started, "levels": {}}
         for clients in CONCURRENCY:
             command = [wrk, f"-t{min(clients, 2)}", f"-c{clients}", f"-d{duration:g}s", "--timeout", "10s",
                        "--latency", "-s", str(LUA), f"http://{HOST}:{port}"]

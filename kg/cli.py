@@ -166,9 +166,15 @@ def stats(settings: Settings) -> None:
 @main.command()
 @click.option("--host", help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default 8765).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Server processes (gunicorn, forked after the graph is loaded); 1 serves from threads "
+                   "with waitress. Use the number of cores on a server.")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Threads per gunicorn worker (with --workers above 1).")
 @click.pass_obj
-def serve(settings: Settings, host: str | None, port: int | None) -> None:
-    """Serve the JSON API and the web form (a production WSGI server when installed)."""
+def serve(settings: Settings, host: str | None, port: int | None, workers: int, threads: int) -> None:
+    """Serve the JSON API and the web form with a production WSGI server."""
+    from kg.serving import serve_app
     from service import create_app
 
     settings = settings.with_overrides(host=host, port=port)
@@ -178,13 +184,12 @@ def serve(settings: Settings, host: str | None, port: int | None) -> None:
         raise click.ClickException(str(err)) from err
     if app.extensions["kg.store"].counts().total_nodes == 0:
         _echo_err("warning: the graph is empty; run `kg build` first")
-    _echo_err(f"serving on http://{settings.host}:{settings.port}/ (store: {settings.store})")
+    how = f"{workers} gunicorn workers" if workers > 1 else "waitress"
+    _echo_err(f"serving on http://{settings.host}:{settings.port}/ (store: {settings.store}; {how})")
     try:
-        from waitress import serve as waitress_serve
-    except ImportError:
-        app.run(host=settings.host, port=settings.port)
-    else:
-        waitress_serve(app, host=settings.host, port=settings.port, threads=8)
+        serve_app(app, settings.host, settings.port, workers=workers, threads=threads)
+    except KGError as err:
+        raise click.ClickException(str(err)) from err
 
 
 @main.group()

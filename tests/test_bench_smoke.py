@@ -7,6 +7,7 @@ machine). Neo4j is the session's server; the service part runs when ``wrk`` is i
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -64,3 +65,9 @@ def test_quick_run_writes_every_table(bench_run):
     assert set(results["scales"]) == {"0.05x"}
     service = results["service"]
     assert "skipped" in service or set(service["levels"]) == {"1", "8", "32"}
+    if "skipped" not in service:  # one process and one worker per core, side by side
+        assert set(service["configs"]) == {"1", str(os.cpu_count() or 1)}
+        assert all(level["requests"] > 0 and level["errors"] == 0
+                   for config in service["configs"].values() for level in config["levels"].values())
+        servers = {row[0] for row in _rows(markdown, "Service")}
+        assert servers == {f"--workers {w}" for w in service["configs"]}

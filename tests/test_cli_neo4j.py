@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -111,21 +112,28 @@ def test_build_and_stats_on_neo4j(neo4j_store, neo4j_server, small_dir):
     assert neo4j_store.counts().total_nodes == 13
 
 
-def test_serve_answers_evidence_from_neo4j(neo4j_store, neo4j_server, small_dir):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_answers_evidence_from_neo4j(neo4j_store, neo4j_server, small_dir, workers):
+    """With two workers each forked process opens its own driver (a driver cannot cross a fork)."""
     assert run("build", "--curated-dir", str(small_dir), env=neo4j_env(neo4j_server)).exit_code == 0
     port = free_port()
     env = {**os.environ, **neo4j_env(neo4j_server)}
     server = subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "serve", "--port",
-                               str(port)], env=env,
+                               str(port), "--workers", str(workers)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         health = _get_json(f"http://127.0.0.1:{port}/api/health", server)
         assert health["store"] == "neo4j" and health["nodes"] == 13
-        answer = _get_json(f"http://127.0.0.1:{port}/api/evidence?source=ketamine&target=PTSD", server)
-        assert answer["target"][0]["id"] == "MONDO:0005146" and answer["chains"] and answer["studies"]
+        url = f"http://127.0.0.1:{port}/api/evidence?source=ketamine&target=PTSD"
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(lambda _: _get_json(url, server), range(16)))
+        assert answers[0]["target"][0]["id"] == "MONDO:0005146" and answers[0]["chains"] and answers[0]["studies"]
+        assert all(answer == answers[0] for answer in answers)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if workers > 1:  # gunicorn's arbiter stops its workers and exits cleanly on SIGTERM
+        assert server.returncode == 0, server.stderr.read().decode()
 
 
 def _get_json(url: str, server: subprocess.Popen, timeout: float = 60.0) -> dict:

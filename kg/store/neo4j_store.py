@@ -55,8 +55,9 @@ class Neo4jStore:
         self.schema = schema or load_schema()
         self.batch_size = batch_size
         self._has_password = bool(password)
+        self._auth = (user, password or "")
         with self._translated():
-            self.driver: Driver = GraphDatabase.driver(uri, auth=(user, password or ""))
+            self.driver: Driver = GraphDatabase.driver(uri, auth=self._auth)
         try:
             with self._translated():
                 self.driver.verify_connectivity()
@@ -363,6 +364,16 @@ class Neo4jStore:
 
     def close(self) -> None:
         self.driver.close()
+
+    def before_fork(self) -> None:
+        """Close the connections before the process forks: a driver's sockets cannot be shared
+        between processes (``kg serve --workers``); :meth:`after_fork` opens new ones."""
+        self.driver.close()
+
+    def after_fork(self) -> None:
+        """A new driver in this (forked) process; connections open on first use."""
+        with self._translated():
+            self.driver = GraphDatabase.driver(self.uri, auth=self._auth)
 
     def __enter__(self) -> Neo4jStore:
         return self
