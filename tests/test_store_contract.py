@@ -128,6 +128,17 @@ def test_duplicate_records_last_wins(empty_store):
     assert empty_store.get_node(KET) == renamed
 
 
+def test_duplicate_edges_last_wins_in_both_directions(empty_store):
+    first = Edge(S2014, "STUDIES", PTSD, PROV, {"n": 1})
+    other = Edge(S2022, "STUDIES", PTSD, PROV, {"n": 158})
+    last = Edge(S2014, "STUDIES", PTSD, PROV, {"n": 41})
+    summary = empty_store.replace_all(NODES, [first, other, last])
+    assert summary.edges == 2
+    for direction, ids in (("out", [S2014]), ("in", [PTSD]), ("both", [S2014, PTSD])):
+        found = [e for e in empty_store.edges_of(ids, direction) if e.subject == S2014]
+        assert [e.properties for e in found] == [{"n": 41}], direction
+
+
 @pytest.mark.parametrize(("ids", "direction", "predicates", "expected"), [
     ([KET], "out", None, [(KET, "BINDS", GRIN2B, ""), (KET, "HAS_MECHANISM", NMDA, "")]),
     ([KET], "in", ["INVESTIGATES"], [(S2014, "INVESTIGATES", KET, ""), (S2022, "INVESTIGATES", KET, "0.2"),

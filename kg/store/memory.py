@@ -80,8 +80,10 @@ class MemoryStore:
                 by_predicate[predicate] = [edge]
             else:
                 listed.append(edge)
-        self._edge_total = _sort_unique(out, _BY_OBJECT)
-        _sort_unique(into, _BY_SUBJECT)
+        self._edge_total, dropped = _sort_unique(out, _BY_OBJECT)
+        # One id means one subject, predicate and list in ``out``: if no list there held an id
+        # twice, none in ``into`` does (checking costs ~0.6 s at 2.4M edges)
+        _sort_unique(into, _BY_SUBJECT, dedupe=dropped)
         self._nodes, self._out, self._in = by_id, out, into
         self._edge_counts: Counter[str] = Counter()
         for by_predicate in out.values():
@@ -221,18 +223,19 @@ class MemoryStore:
         """Nothing to release: the snapshot is written on every ``replace_all``."""
 
 
-def _sort_unique(index: Index, key: attrgetter[Any]) -> int:
-    """Sort every list of ``index`` into the contract's edge order and drop all but the last
-    record of an id (records with one id have one sort key, and the sort is stable). Returns the
-    number of edges left."""
-    total = 0
+def _sort_unique(index: Index, key: attrgetter[Any], dedupe: bool = True) -> tuple[int, bool]:
+    """Sort every list of ``index`` into the contract's edge order and, if ``dedupe``, drop all
+    but the last record of an id (records with one id have one sort key, and the sort is stable).
+    Returns the number of edges left and whether any record was dropped."""
+    total, dropped = 0, False
     for by_predicate in index.values():
         for predicate, edges in by_predicate.items():
             edges.sort(key=key)
-            if len(edges) > 1 and len(set(map(_ID, edges))) != len(edges):
+            if dedupe and len(edges) > 1 and len(set(map(_ID, edges))) != len(edges):
                 kept = [a for a, b in zip(edges, edges[1:], strict=False) if a.id != b.id]
                 kept.append(edges[-1])
                 if len(kept) != len(edges):
                     by_predicate[predicate] = edges = kept
+                    dropped = True
             total += len(edges)
-    return total
+    return total, dropped
