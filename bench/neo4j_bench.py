@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, memory: Any, queries: mix.Mix, expected: dict[
             written = store.replace_all(nodes, edges)
         ingest = {"nodes": written.nodes, "edges": written.edges, "seconds": written.seconds,
                   "edges_per_s": written.edges / written.seconds, "batch_size": args.batch_size,
-                  "clear_s": clear_s, "profile": profile}
+                  "writers": store.writers, "clear_s": clear_s, "profile": profile}
         again = store.replace_all(nodes, edges)  # MERGE over the same records, then the (empty) sweep
         ingest["rebuild"] = {"seconds": again.seconds, "edges_per_s": again.edges / again.seconds}
         print(f"  neo4j rebuild (MERGE): {again.edges:,} edges in {again.seconds:.1f} s "

@@ -120,6 +120,11 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
     lines += _table(["scale", "nodes", "edges", "build s", "edges/s", "validate+write s", "validate+write edges/s",
                      "peak RSS MiB", "peak B/edge", "open snapshot s", "store RSS MiB", "store B/edge"], rows)
     lines += ["## Neo4j ingest (batched UNWIND, first build and rebuild, vs one row per transaction)", ""]
+    ingests = [(s.get("neo4j") or {}).get("ingest") or {} for s in scales.values()]
+    if any(i.get("writers") for i in ingests):
+        first = next(i for i in ingests if i.get("writers"))
+        lines += [f"Batches of {first.get('batch_size')} rows; relationships written by {first['writers']} "
+                  f"concurrent transactions (`Neo4jStore(writers=...)`).", ""]
     rows = []
     for label, s in scales.items():
         ingest = (s.get("neo4j") or {}).get("ingest")

@@ -3,13 +3,14 @@ Cypher on a real server, and the same answers as the embedded store on the curat
 
 from __future__ import annotations
 
+import json
 import random
 import socket
 from pathlib import Path
 
 import pytest
 from neo4j import GraphDatabase
-from test_store_contract import EDGES, KET, NODES, PTSD, S2014
+from test_store_contract import EDGES, ESK, GRIN1, GRIN2B, KET, NODES, PTSD, S2014
 
 from kg.errors import ConfigError, CypherRefused, CypherTimeout, KGError, QueryError, SchemaError, StoreUnavailable
 from kg.model import Edge, Node
@@ -56,6 +57,34 @@ def test_labels_types_and_plain_properties(neo4j_store, neo4j_server):
     rows = raw(neo4j_server, "MATCH (s:Study {id: $id})-[r:STUDIES]->(c:Condition) "
                              "RETURN r.n AS n, r.population AS population, r.publications AS pubs, c.id AS c", id=S2014)
     assert rows == [{"n": 41, "population": "adults", "pubs": ["PMID:1", "PMID:2"], "c": PTSD}]
+
+
+def test_relationships_store_provenance_once_as_plain_fields(neo4j_store, neo4j_server):
+    """No JSON copy of the provenance and no empty-properties JSON: the storage engine writes
+    every property of every relationship, so bookkeeping is kept to what cannot be rebuilt."""
+    prov = EDGES[0].provenance
+    lookalike = Edge(KET, "BINDS", GRIN1, None, {"license": "not a provenance", "n": 1})
+    neo4j_store.replace_all(NODES, [*EDGES, lookalike])
+    stored = {(r["s"], r["type"], r["o"]): r["keys"] for r in raw(
+        neo4j_server, "MATCH (s)-[r]->(o) RETURN s.id AS s, type(r) AS type, o.id AS o, keys(r) AS keys")}
+    plain = stored[(KET, "HAS_MECHANISM", EDGES[0].object)]
+    assert sorted(plain) == sorted(["id", "subject", "object", "qualifier", "primary_knowledge_source",
+                                    "source_version", "knowledge_level", "agent_type", "publications",
+                                    "evidence_type", "_kg_build"])
+    assert "_kg_properties" in stored[(KET, "BINDS", GRIN2B)]  # an edge with properties keeps their exact JSON
+    assert "_kg_provenance" in stored[(KET, "BINDS", GRIN1)]  # "license" here is a property, not provenance
+    edges = {(e.subject, e.predicate, e.object): e for e in neo4j_store.iter_edges()}
+    assert edges[(KET, "HAS_MECHANISM", EDGES[0].object)].provenance == prov
+    assert edges[(KET, "BINDS", GRIN1)] == lookalike and edges[(KET, "BINDS", GRIN1)].provenance is None
+    assert edges[(ESK, "ENANTIOMER_OF", KET)].provenance is None
+
+
+def test_provenance_written_as_json_by_an_older_layout_is_still_read(neo4j_store, neo4j_server):
+    neo4j_store.replace_all(NODES, EDGES)
+    raw(neo4j_server, "MATCH (:Entity {id: $id})-[r:HAS_MECHANISM]->() SET r._kg_provenance = $json, "
+                      "r.primary_knowledge_source = null", id=KET, json=json.dumps(EDGES[0].provenance.to_dict()))
+    [edge] = neo4j_store.edges_of([KET], "out", ["HAS_MECHANISM"])
+    assert edge.provenance == EDGES[0].provenance
 
 
 @pytest.mark.parametrize("category", ["Unicorn", "Drug`) DETACH DELETE n //"])
@@ -145,6 +174,20 @@ def test_rebuilding_the_corpus_is_idempotent(neo4j_store, corpus):
     assert neo4j_store.counts() == counts == memory.counts()
     assert list(neo4j_store.iter_nodes()) == list(memory.iter_nodes())
     assert list(neo4j_store.iter_edges()) == list(memory.iter_edges())
+
+
+@pytest.mark.parametrize("writers", [1, 3])
+def test_concurrent_writers_write_the_same_graph(neo4j_store, neo4j_server, corpus, writers):
+    """Small batches, so the corpus's relationships are many transactions run side by side."""
+    nodes, edges, memory = corpus
+    uri, user, password = neo4j_server
+    with Neo4jStore(uri, user, password, batch_size=25, writers=writers) as store:
+        assert store.replace_all(nodes, edges).edges == memory.counts().total_edges
+        assert list(store.iter_edges()) == list(memory.iter_edges())
+        half = MemoryStore()
+        half.replace_all(nodes, edges[: len(edges) // 2])
+        store.replace_all(nodes, edges[: len(edges) // 2])  # a rebuild (MERGE and sweep) with half the edges
+        assert list(store.iter_edges()) == list(half.iter_edges())
 
 
 def test_every_query_answers_as_the_embedded_store_on_the_corpus(neo4j_store, corpus):

@@ -2,10 +2,17 @@
 
 Analysts' Cypher sees the maps of :mod:`kg.store.projection` (the same on every store).
 Besides them the store keeps its own bookkeeping under ``_kg_*`` names, never shown to
-analysts: the exact record as JSON (``_kg_properties``, ``_kg_provenance``), so nested values,
-``None`` and key order round-trip; the normalised id, xrefs and names that
+analysts: the exact properties as JSON (``_kg_properties``, absent when there are none), so
+nested values, ``None`` and key order round-trip; the normalised id, xrefs and names that
 :mod:`kg.query.search` compares (``_kg_search_*``); and ``_kg_build``, the write that last
 touched the record (records left from an older write are deleted after a rebuild).
+
+An edge's provenance is read back from its flattened fields (:data:`PROVENANCE_MAP` in the
+queries): record fields win over properties of the same name, so they hold it exactly. Only an
+edge without provenance whose own properties use a provenance field's name would be misread;
+it is marked ``_kg_provenance = "null"``. (Databases written before this layout kept the whole
+provenance as JSON in ``_kg_provenance``; it is still read.) Every property left out of a
+relationship is one the storage engine does not write: 3 of 13 fewer at a first build.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ __all__ = ["node_row", "edge_row", "node_from", "edge_from", "fuzzy_ratio", "INT
            "cypher_json", "COMMON_LABEL"]
 
 INTERNAL_PREFIX = "_kg_"
+PROVENANCE_FIELDS_SET = frozenset(PROVENANCE_FIELDS)
 COMMON_LABEL = "Entity"
 
 
@@ -58,12 +66,10 @@ def node_row(node: Node, build: str) -> dict[str, Any]:
     return {"id": node.id, "props": props}
 
 
-def _provenance_part(prov: Provenance, edge: Edge) -> dict[str, Any]:
-    """The properties an edge gets from its provenance (flattened fields and the exact JSON)."""
+def _provenance_part(edge: Edge) -> dict[str, Any]:
+    """The properties an edge gets from its provenance (the flattened fields)."""
     flat = _plain(lambda: edge_properties(edge), f"provenance of {edge.id}")
-    part = {k: v for k, v in flat.items() if k in PROVENANCE_FIELDS}
-    part["_kg_provenance"] = _json(prov.to_dict(), f"provenance of {edge.id}")
-    return part
+    return {k: v for k, v in flat.items() if k in PROVENANCE_FIELDS}
 
 
 def edge_row(edge: Edge, build: str, shared: dict[int, tuple[Provenance, dict[str, Any]]] | None = None
@@ -78,15 +84,16 @@ def edge_row(edge: Edge, build: str, shared: dict[int, tuple[Provenance, dict[st
     if shared is not None and prov is not None and not edge.properties:
         cached = shared.get(id(prov))
         if cached is None or cached[0] is not prov:
-            cached = shared[id(prov)] = (prov, _provenance_part(prov, edge))
+            cached = shared[id(prov)] = (prov, _provenance_part(edge))
         props = {"id": edge.id, "subject": edge.subject, "object": edge.object, "qualifier": edge.qualifier,
-                 **cached[1], "_kg_properties": "{}", "_kg_build": build}
+                 **cached[1], "_kg_build": build}
         return {"id": edge.id, "subject": edge.subject, "object": edge.object, "props": props}
     props = _plain(lambda: edge_properties(edge), f"edge {edge.id}")
-    props["_kg_properties"] = _json(edge.properties, f"properties of {edge.id}")
+    if edge.properties:
+        props["_kg_properties"] = _json(edge.properties, f"properties of {edge.id}")
+        if prov is None and not PROVENANCE_FIELDS_SET.isdisjoint(edge.properties):
+            props["_kg_provenance"] = "null"
     props["_kg_build"] = build
-    if edge.provenance is not None:
-        props["_kg_provenance"] = _json(edge.provenance.to_dict(), f"provenance of {edge.id}")
     return {"id": edge.id, "subject": edge.subject, "object": edge.object, "props": props}
 
 
@@ -104,13 +111,21 @@ def node_from(data: dict[str, Any]) -> Node:
 
 
 def edge_from(data: dict[str, Any]) -> Edge:
-    """The edge from ``{type, subject, object, qualifier, properties, provenance}``."""
-    provenance = data.get("provenance")
+    """The edge from ``{type, subject, object, qualifier, properties, provenance, fields}``: the
+    provenance JSON where an older write (or the ``"null"`` mark) left one, else the flattened
+    provenance ``fields``."""
+    stored = data.get("provenance")
+    if stored is not None:
+        exact = json.loads(stored)
+        provenance = Provenance.from_dict(exact) if exact else None
+    else:
+        fields = data.get("fields") or {}
+        provenance = Provenance.from_dict(fields) if fields.get("primary_knowledge_source") is not None else None
     return Edge(
         subject=data["subject"],
         predicate=data["type"],
         object=data["object"],
-        provenance=Provenance.from_dict(json.loads(provenance)) if provenance else None,
+        provenance=provenance,
         properties=json.loads(data.get("properties") or "{}"),
         qualifier=data.get("qualifier") or "",
     )

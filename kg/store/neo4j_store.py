@@ -11,10 +11,12 @@ Needs Neo4j 5.23 or newer (``CALL (x) { ... }`` subqueries).
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -50,10 +52,12 @@ class Neo4jStore:
     backend = "neo4j"
 
     def __init__(self, uri: str, user: str = "neo4j", password: str | None = None,
-                 database: str = "neo4j", *, schema: Schema | None = None, batch_size: int = 2000) -> None:
+                 database: str = "neo4j", *, schema: Schema | None = None, batch_size: int = 2000,
+                 writers: int = 2) -> None:
         self.uri, self.user, self.database = uri, user, database
         self.schema = schema or load_schema()
         self.batch_size = batch_size
+        self.writers = max(1, writers)
         self._has_password = bool(password)
         self._auth = (user, password or "")
         with self._translated():
@@ -148,6 +152,7 @@ class Neo4jStore:
         same result without MERGE's lookups or the sweep (the uniqueness constraints, created
         first, still refuse a duplicate id).
         Batched, so not atomic: a failure part-way leaves a mix that the next write repairs.
+        Relationships are written by ``writers`` concurrent transactions.
         """
         started = time.perf_counter()
         unique_nodes = {n.id: n for n in nodes}
@@ -195,8 +200,15 @@ class Neo4jStore:
         write = "CREATE (s)-[r:{rel}]->(o)" if first else "MERGE (s)-[r:{rel} {{id: row.id}}]->(o)"
         edge_statements = [(f"{ends} {write.format(rel=rel)} SET r = row.props", group, edge_row)
                            for rel, group in by_type.items()]
-        for transaction in self._transactions(edge_statements):
+        # Relationships in ``writers`` concurrent transactions: one writer leaves the server's
+        # second core idle (bench/server_profile.py). Two transactions that lock the same nodes in
+        # opposite order deadlock now and then; the server aborts one and the driver retries it.
+        def write_edges(transaction: list[Any]) -> None:
             self._run(True, _statements_work([(q, [row(r) for r in batch]) for q, batch, row in transaction]))
+
+        with _quiet_deadlock_retries(), ThreadPoolExecutor(self.writers) as pool:
+            for _ in pool.map(write_edges, self._transactions(edge_statements)):
+                pass  # re-raises the first failure; the writes still queued are cancelled
         if not first:
             self._delete_stale("MATCH (:Entity)-[r]->(:Entity) WHERE r._kg_build IS NULL OR r._kg_build <> $build "
                                "WITH r LIMIT $limit DELETE r RETURN count(*) AS deleted", build)
@@ -392,6 +404,22 @@ def _statements_work(statements: list[tuple[str, list[dict[str, Any]]]]
             returned += [record.data() for record in tx.run(query, rows=rows)]
         return returned
     return work
+
+
+@contextmanager
+def _quiet_deadlock_retries() -> Iterator[None]:
+    """Keep the driver's warning about a deadlock it retries off the console while concurrent
+    writers run: an expected, handled event (a failure after the retries still raises)."""
+    def keep(record: logging.LogRecord) -> bool:
+        return not (record.getMessage().startswith("Transaction failed and will be retried")
+                    and "DeadlockDetected" in record.getMessage())
+
+    logger = logging.getLogger("neo4j.session")
+    logger.addFilter(keep)
+    try:
+        yield
+    finally:
+        logger.removeFilter(keep)
 
 
 def _group(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, list[Any]]:
