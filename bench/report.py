@@ -79,9 +79,12 @@ def _profile_lines(scales: dict[str, Any]) -> list[str]:
     if not profiled:
         return []
     label, s = max(profiled, key=lambda item: item[1]["edges"])
-    profile = s["neo4j"]["ingest"]["profile"]["profile"]
-    lines = [f"Server profile of the first build at {label} (Java Flight Recorder, {profile['samples']:,} "
-             "samples of the server's threads, grouped by `bench/server_profile.py`):", ""]
+    figures = s["neo4j"]["ingest"]["profile"]
+    profile = figures["profile"]
+    speed = figures.get("profiled_edges_per_s")
+    lines = [f"Server profile of the first build at {label}, repeated under Java Flight Recorder "
+             f"({profile['samples']:,} samples of the server's threads, grouped by `bench/server_profile.py`"
+             + (f"; {speed:,.0f} edges/s while recording, not the timed figure" if speed else "") + "):", ""]
     return lines + _table(["server work", "share of samples"],
                           [[name, f"{share * 100:.1f} %"] for name, share in profile["shares"].items()])
 

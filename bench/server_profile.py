@@ -54,12 +54,13 @@ def _jcmd(pid: int, *args: str) -> None:
 
 
 @contextmanager
-def profiled(pid: int | None, recording: Path) -> Iterator[dict[str, Any]]:
+def profiled(pid: int | None, recording: Path, *, record: bool = True) -> Iterator[dict[str, Any]]:
     """Measure the ``with`` body: fills the yielded dict with wall and CPU seconds of the server
-    and this client, and (when ``jcmd``/``jfr`` exist) the grouped JFR profile of the server."""
+    and this client, and (if ``record`` and ``jcmd``/``jfr`` exist) the grouped JFR profile of
+    the server. The recording slows the server, so time a section without it."""
     figures: dict[str, Any] = {}
     recording = recording.resolve()  # jcmd writes it relative to the server's directory otherwise
-    jfr = pid is not None and shutil.which("jcmd") is not None and shutil.which("jfr") is not None
+    jfr = record and pid is not None and shutil.which("jcmd") is not None and shutil.which("jfr") is not None
     if pid is not None and jfr:
         recording.unlink(missing_ok=True)
         _jcmd(pid, "JFR.start", "name=kg-bench", "settings=profile")

@@ -61,7 +61,7 @@ class Neo4jStore:
         self._has_password = bool(password)
         self._auth = (user, password or "")
         with self._translated():
-            self.driver: Driver = GraphDatabase.driver(uri, auth=self._auth)
+            self.driver: Driver = self._driver()
         try:
             with self._translated():
                 self.driver.verify_connectivity()
@@ -172,25 +172,25 @@ class Neo4jStore:
                 records.edge_row(edge, build)
         node_rows = {n.id: records.node_row(n, build) for n in unique_nodes.values()}
         first = not self._read(f"MATCH (n:{COMMON_LABEL}) RETURN 1 AS found LIMIT 1")
-        returned = "RETURN row.id AS id, elementId(n) AS element"
-        node_statements: list[tuple[str, list[Any], Callable[[Any], dict[str, Any]]]] = []
-        if first:
-            node_statements += [(f"UNWIND $rows AS row CREATE (n:{COMMON_LABEL}:{label}) SET n = row.props {returned}",
-                                 group, lambda n: node_rows[n.id]) for label, group in by_label.items()]
-        else:
-            node_statements.append(
-                ("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) WHERE n.category <> row.category DETACH DELETE n",
-                 list(unique_nodes.values()), lambda n: {"id": n.id, "category": n.category}))
-            node_statements += [(f"UNWIND $rows AS row MERGE (n:{COMMON_LABEL} {{id: row.id}}) SET n = row.props "
-                                 f"SET n:{label} {returned}", group, lambda n: node_rows[n.id])
-                                for label, group in by_label.items()]
+        Statement = tuple[str, list[Any], Callable[[Any], dict[str, Any]]]
+        sweep: list[Statement] = [] if first else [
+            ("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) WHERE n.category <> row.category DETACH DELETE n",
+             list(unique_nodes.values()), lambda n: {"id": n.id, "category": n.category})]
+        node_write = (f"CREATE (n:{COMMON_LABEL}:{{label}}) SET n = row.props" if first
+                      else f"MERGE (n:{COMMON_LABEL} {{{{id: row.id}}}}) SET n = row.props SET n:{{label}}")
+        node_statements: list[Statement] = [
+            (f"UNWIND $rows AS row {node_write.format(label=label)} RETURN row.id AS id, elementId(n) AS element",
+             group, lambda n: node_rows[n.id]) for label, group in by_label.items()]
+        for transaction in self._transactions(sweep):  # a node whose category changed goes first
+            self._write_batches(transaction)
         # Each node's element id, as its write returned it: the edges then find their ends by id
         # (a direct record lookup) rather than by a unique-index seek of the id property. Nothing
-        # deletes our nodes between the two steps, so the element ids stay valid.
+        # deletes our nodes between the two steps, so the element ids stay valid. Nodes, too, are
+        # written by ``writers`` concurrent transactions (distinct ids: they do not contend).
         elements: dict[str, str] = {}
-        for transaction in self._transactions(node_statements):
-            rows = self._run(True, _statements_work([(q, [row(r) for r in batch]) for q, batch, row in transaction]))
-            elements.update((r["id"], r["element"]) for r in rows)
+        with ThreadPoolExecutor(self.writers) as pool:
+            for rows in pool.map(self._write_batches, self._transactions(node_statements)):
+                elements.update((r["id"], r["element"]) for r in rows)
 
         def edge_row(edge: Edge) -> dict[str, Any]:
             return {**records.edge_row(edge, build, shared), "start": elements[edge.subject],
@@ -203,11 +203,8 @@ class Neo4jStore:
         # Relationships in ``writers`` concurrent transactions: one writer leaves the server's
         # second core idle (bench/server_profile.py). Two transactions that lock the same nodes in
         # opposite order deadlock now and then; the server aborts one and the driver retries it.
-        def write_edges(transaction: list[Any]) -> None:
-            self._run(True, _statements_work([(q, [row(r) for r in batch]) for q, batch, row in transaction]))
-
         with _quiet_deadlock_retries(), ThreadPoolExecutor(self.writers) as pool:
-            for _ in pool.map(write_edges, self._transactions(edge_statements)):
+            for _ in pool.map(self._write_batches, self._transactions(edge_statements)):
                 pass  # re-raises the first failure; the writes still queued are cancelled
         if not first:
             self._delete_stale("MATCH (:Entity)-[r]->(:Entity) WHERE r._kg_build IS NULL OR r._kg_build <> $build "
@@ -215,6 +212,11 @@ class Neo4jStore:
             self._delete_stale("MATCH (n:Entity) WHERE n._kg_build IS NULL OR n._kg_build <> $build "
                                "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted", build)
         return WriteSummary(len(unique_nodes), len(unique_edges), time.perf_counter() - started)
+
+    def _write_batches(self, transaction: list[tuple[str, list[Any], Callable[[Any], dict[str, Any]]]]
+                       ) -> list[dict[str, Any]]:
+        """Run one transaction of :meth:`_transactions`: its rows made now, its records returned."""
+        return self._run(True, _statements_work([(q, [row(r) for r in batch]) for q, batch, row in transaction]))
 
     def _transactions(self, statements: list[tuple[str, list[Any], Any]]) -> Iterator[list[Any]]:
         """Cut the statements' records into batches and pack them, in order, into transactions of
@@ -385,7 +387,12 @@ class Neo4jStore:
     def after_fork(self) -> None:
         """A new driver in this (forked) process; connections open on first use."""
         with self._translated():
-            self.driver = GraphDatabase.driver(self.uri, auth=self._auth)
+            self.driver = self._driver()
+
+    def _driver(self) -> Driver:
+        # The store's own queries need no notifications (e.g. "property `_kg_provenance` does not
+        # exist" on a graph where no relationship has the mark): not asked for, not logged.
+        return GraphDatabase.driver(self.uri, auth=self._auth, notifications_min_severity="OFF")
 
     def __enter__(self) -> Neo4jStore:
         return self
