@@ -52,7 +52,7 @@ class Neo4jStore:
     backend = "neo4j"
 
     def __init__(self, uri: str, user: str = "neo4j", password: str | None = None,
-                 database: str = "neo4j", *, schema: Schema | None = None, batch_size: int = 2000,
+                 database: str = "neo4j", *, schema: Schema | None = None, batch_size: int = 5000,
                  writers: int = 2) -> None:
         self.uri, self.user, self.database = uri, user, database
         self.schema = schema or load_schema()
