@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from neo4j_support import free_port
+from test_cli_neo4j import _get_json
 
 from kg.cli import main
 
@@ -39,26 +39,12 @@ def get(url: str) -> tuple[int, dict]:
         return err.code, json.loads(err.read() or b"{}")
 
 
-def wait_for(url: str, server: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            get(url)
-            return
-        except (urllib.error.URLError, ConnectionError):
-            if server.poll() is not None:
-                raise AssertionError(f"kg serve exited: {server.stderr.read().decode()}") from None
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
-
-
 def serve(args: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
     server = subprocess.Popen([*KG, *args, "serve", "--port", str(port), "--workers", "2"],
                               env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    wait_for(f"{base}/api/health", server)
+    _get_json(f"{base}/api/health", server)  # waits until the server answers
     return server, base
 
 
