@@ -8,14 +8,11 @@ maps, which :mod:`kg.store.neo4j_records` turns into records.
 from __future__ import annotations
 
 from kg.query.chains import MAX_UPSTREAM_HOPS
-from kg.store.projection import PROVENANCE_FIELDS
 
 __all__ = ["NODE", "REL", "RELS", "DISTINCT_NODES", "EVIDENCE"]
 
 NODE = "n {.id, .category, .name, .synonyms, .xrefs, .source, ._kg_properties}"
-PROVENANCE_MAP = "r {" + ", ".join(f".{field}" for field in PROVENANCE_FIELDS) + "}"
-REL = ("{type: type(r), subject: startNode(r).id, object: endNode(r).id, qualifier: r.qualifier, "
-       f"properties: r._kg_properties, provenance: r._kg_provenance, fields: {PROVENANCE_MAP}}}")
+REL = "{type: type(r), fields: properties(r)}"  # see kg.store.neo4j_records.edge_from
 RELS = f"[r IN rels | {REL}]"
 DISTINCT_NODES = "all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])"
 

@@ -7,8 +7,10 @@ nested values, ``None`` and key order round-trip; the normalised id, xrefs and n
 :mod:`kg.query.search` compares (``_kg_search_*``); and ``_kg_build``, the write that last
 touched the record (records left from an older write are deleted after a rebuild).
 
-An edge's provenance is read back from its flattened fields (:data:`PROVENANCE_MAP` in the
-queries): record fields win over properties of the same name, so they hold it exactly. Only an
+Reads take a relationship's stored properties in one piece (``properties(r)``: one walk of
+its property records, no look-up of its end nodes) and rebuild the edge from them. Its
+provenance comes back from the flattened fields: record fields win over properties of the same
+name, so they hold it exactly. Only an
 edge without provenance whose own properties use a provenance field's name would be misread;
 it is marked ``_kg_provenance = "null"``. (Databases written before this layout kept the whole
 provenance as JSON in ``_kg_provenance``; it is still read.) Every property left out of a
@@ -111,23 +113,23 @@ def node_from(data: dict[str, Any]) -> Node:
 
 
 def edge_from(data: dict[str, Any]) -> Edge:
-    """The edge from ``{type, subject, object, qualifier, properties, provenance, fields}``: the
-    provenance JSON where an older write (or the ``"null"`` mark) left one, else the flattened
-    provenance ``fields``."""
-    stored = data.get("provenance")
+    """The edge from ``{type, fields}``, ``fields`` being the relationship's stored properties:
+    the provenance JSON where an older write (or the ``"null"`` mark) left one, else the
+    flattened provenance fields."""
+    fields = data["fields"]
+    stored = fields.get("_kg_provenance")
     if stored is not None:
         exact = json.loads(stored)
         provenance = Provenance.from_dict(exact) if exact else None
     else:
-        fields = data.get("fields") or {}
         provenance = Provenance.from_dict(fields) if fields.get("primary_knowledge_source") is not None else None
     return Edge(
-        subject=data["subject"],
+        subject=fields["subject"],
         predicate=data["type"],
-        object=data["object"],
+        object=fields["object"],
         provenance=provenance,
-        properties=json.loads(data.get("properties") or "{}"),
-        qualifier=data.get("qualifier") or "",
+        properties=json.loads(fields.get("_kg_properties") or "{}"),
+        qualifier=fields.get("qualifier") or "",
     )
 
 
