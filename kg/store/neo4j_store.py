@@ -152,7 +152,7 @@ class Neo4jStore:
         same result without MERGE's lookups or the sweep (the uniqueness constraints, created
         first, still refuse a duplicate id).
         Batched, so not atomic: a failure part-way leaves a mix that the next write repairs.
-        Relationships are written by ``writers`` concurrent transactions.
+        Nodes, then relationships, are written by ``writers`` concurrent transactions.
         """
         started = time.perf_counter()
         unique_nodes = {n.id: n for n in nodes}
@@ -390,8 +390,8 @@ class Neo4jStore:
             self.driver = self._driver()
 
     def _driver(self) -> Driver:
-        # The store's own queries need no notifications (e.g. "property `_kg_provenance` does not
-        # exist" on a graph where no relationship has the mark): not asked for, not logged.
+        # The store's own queries need no notifications (e.g. "property ... does not exist" for a
+        # bookkeeping property no record has yet): not asked for, not logged.
         return GraphDatabase.driver(self.uri, auth=self._auth, notifications_min_severity="OFF")
 
     def __enter__(self) -> Neo4jStore:
