@@ -10,11 +10,11 @@ touched the record (records left from an older write are deleted after a rebuild
 Reads take a relationship's stored properties in one piece (``properties(r)``: one walk of
 its property records, no look-up of its end nodes) and rebuild the edge from them. Its
 provenance comes back from the flattened fields: record fields win over properties of the same
-name, so they hold it exactly. Only an
-edge without provenance whose own properties use a provenance field's name would be misread;
-it is marked ``_kg_provenance = "null"``. (Databases written before this layout kept the whole
-provenance as JSON in ``_kg_provenance``; it is still read.) Every property left out of a
-relationship is one the storage engine does not write: 3 of 13 fewer at a first build.
+name, so they hold it exactly. Only an edge without provenance whose own properties use a
+provenance field's name would be misread; it is marked ``_kg_provenance = "null"``.
+(Databases written before this layout kept the whole provenance as JSON in
+``_kg_provenance``; it is still read.) Every property left out of a relationship is one the
+storage engine does not write: 2 of 13 fewer at a first build.
 """
 
 from __future__ import annotations

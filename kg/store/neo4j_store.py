@@ -38,6 +38,8 @@ __all__ = ["Neo4jStore", "COMMON_LABEL"]
 
 COMMON_LABEL = records.COMMON_LABEL
 FULLTEXT_INDEX = "kg_entity_names"
+#: one ``UNWIND $rows`` statement of a write: its Cypher, its records, and how a record becomes a row
+_Statement = tuple[str, list[Any], Callable[[Any], dict[str, Any]]]
 _LABEL = re.compile(r"[A-Z][A-Za-z0-9]*")
 _TYPE = re.compile(r"[A-Z][A-Z0-9_]*")
 
@@ -172,13 +174,12 @@ class Neo4jStore:
                 records.edge_row(edge, build)
         node_rows = {n.id: records.node_row(n, build) for n in unique_nodes.values()}
         first = not self._read(f"MATCH (n:{COMMON_LABEL}) RETURN 1 AS found LIMIT 1")
-        Statement = tuple[str, list[Any], Callable[[Any], dict[str, Any]]]
-        sweep: list[Statement] = [] if first else [
+        sweep: list[_Statement] = [] if first else [
             ("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) WHERE n.category <> row.category DETACH DELETE n",
              list(unique_nodes.values()), lambda n: {"id": n.id, "category": n.category})]
         node_write = (f"CREATE (n:{COMMON_LABEL}:{{label}}) SET n = row.props" if first
                       else f"MERGE (n:{COMMON_LABEL} {{{{id: row.id}}}}) SET n = row.props SET n:{{label}}")
-        node_statements: list[Statement] = [
+        node_statements: list[_Statement] = [
             (f"UNWIND $rows AS row {node_write.format(label=label)} RETURN row.id AS id, elementId(n) AS element",
              group, lambda n: node_rows[n.id]) for label, group in by_label.items()]
         for transaction in self._transactions(sweep):  # a node whose category changed goes first
@@ -198,7 +199,7 @@ class Neo4jStore:
 
         ends = "UNWIND $rows AS row MATCH (s) WHERE elementId(s) = row.start MATCH (o) WHERE elementId(o) = row.end"
         write = "CREATE (s)-[r:{rel}]->(o)" if first else "MERGE (s)-[r:{rel} {{id: row.id}}]->(o)"
-        edge_statements = [(f"{ends} {write.format(rel=rel)} SET r = row.props", group, edge_row)
+        edge_statements: list[_Statement] = [(f"{ends} {write.format(rel=rel)} SET r = row.props", group, edge_row)
                            for rel, group in by_type.items()]
         # Relationships in ``writers`` concurrent transactions: one writer leaves the server's
         # second core idle (bench/server_profile.py). Two transactions that lock the same nodes in
@@ -213,18 +214,17 @@ class Neo4jStore:
                                "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted", build)
         return WriteSummary(len(unique_nodes), len(unique_edges), time.perf_counter() - started)
 
-    def _write_batches(self, transaction: list[tuple[str, list[Any], Callable[[Any], dict[str, Any]]]]
-                       ) -> list[dict[str, Any]]:
+    def _write_batches(self, transaction: list[_Statement]) -> list[dict[str, Any]]:
         """Run one transaction of :meth:`_transactions`: its rows made now, its records returned."""
         return self._run(True, _statements_work([(q, [row(r) for r in batch]) for q, batch, row in transaction]))
 
-    def _transactions(self, statements: list[tuple[str, list[Any], Any]]) -> Iterator[list[Any]]:
+    def _transactions(self, statements: list[_Statement]) -> Iterator[list[_Statement]]:
         """Cut the statements' records into batches and pack them, in order, into transactions of
         at most ``batch_size`` rows, so that a small graph's nodes (or edges) are written in one
         transaction. Rows are
         made per transaction (the third item of a statement makes one), so a large graph's rows
         are never all in memory at once."""
-        pending: list[tuple[str, list[Any], Any]] = []
+        pending: list[_Statement] = []
         size = 0
         for query, rows, make_row in statements:
             for start in range(0, len(rows), self.batch_size):
