@@ -126,6 +126,51 @@ def test_from_settings_uses_the_configured_server(neo4j_server):
         assert store.backend == "neo4j" and store.uri == uri
 
 
+
+class _FailingFirstRun:
+    """Fault injection around a real session: its first auto-commit ``run`` raises ``error``
+    (the server is real; only the failure is made up)."""
+
+    def __init__(self, driver, error, failures):
+        self._driver, self._error, self.failures = driver, error, failures
+
+    def session(self, **config):
+        real = self._driver.session(**config)
+        outer = self
+
+        class Session:
+            def __enter__(self):
+                real.__enter__()
+                return self
+
+            def __exit__(self, *exc):
+                return real.__exit__(*exc)
+
+            def run(self, *args, **kwargs):
+                outer.failures.append(args[0])
+                raise outer._error
+
+            def __getattr__(self, name):
+                return getattr(real, name)
+
+        return Session()
+
+
+def test_a_read_that_fails_transiently_is_retried_and_others_are_not(neo4j_store):
+    from neo4j.exceptions import ClientError, ServiceUnavailable
+
+    neo4j_store.replace_all(NODES, EDGES)
+    real = neo4j_store.driver
+    failures: list[str] = []
+    try:  # a lost connection: the driver would retry it, so the read runs again as a managed transaction
+        neo4j_store.driver = _FailingFirstRun(real, ServiceUnavailable("connection lost"), failures)
+        assert neo4j_store.get_node(KET).name == "ketamine" and len(failures) == 1
+        neo4j_store.driver = _FailingFirstRun(real, ClientError("a syntax error"), failures)
+        with pytest.raises(ClientError, match="a syntax error"):  # not retryable: raised at once
+            neo4j_store.get_node(KET)
+        assert len(failures) == 2
+    finally:
+        neo4j_store.driver = real
 def test_cypher_answers_like_the_embedded_store(neo4j_store, small_dir):
     _, nodes, edges, _ = collect([CuratedLoader(small_dir)])
     memory = MemoryStore()
