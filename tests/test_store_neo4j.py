@@ -68,15 +68,20 @@ def test_relationships_store_provenance_once_as_plain_fields(neo4j_store, neo4j_
     stored = {(r["s"], r["type"], r["o"]): r["keys"] for r in raw(
         neo4j_server, "MATCH (s)-[r]->(o) RETURN s.id AS s, type(r) AS type, o.id AS o, keys(r) AS keys")}
     plain = stored[(KET, "HAS_MECHANISM", EDGES[0].object)]
-    assert sorted(plain) == sorted(["id", "subject", "object", "qualifier", "primary_knowledge_source",
-                                    "source_version", "knowledge_level", "agent_type", "publications",
-                                    "evidence_type", "_kg_build"])
+    fields = ["id", "subject", "object", "qualifier", "primary_knowledge_source", "source_version",
+              "knowledge_level", "agent_type", "publications", "evidence_type"]
+    assert sorted(plain) == sorted(fields)  # a first build: no write mark, nothing can be stale yet
     assert "_kg_properties" in stored[(KET, "BINDS", GRIN2B)]  # an edge with properties keeps their exact JSON
     assert "_kg_provenance" in stored[(KET, "BINDS", GRIN1)]  # "license" here is a property, not provenance
     edges = {(e.subject, e.predicate, e.object): e for e in neo4j_store.iter_edges()}
     assert edges[(KET, "HAS_MECHANISM", EDGES[0].object)].provenance == prov
     assert edges[(KET, "BINDS", GRIN1)] == lookalike and edges[(KET, "BINDS", GRIN1)].provenance is None
     assert edges[(ESK, "ENANTIOMER_OF", KET)].provenance is None
+    neo4j_store.replace_all(NODES, EDGES)  # a rebuild marks what it writes and deletes the unmarked rest
+    [keys] = [r["keys"] for r in raw(neo4j_server, "MATCH (:Entity {id: $id})-[r:HAS_MECHANISM]->() "
+                                                   "RETURN keys(r) AS keys", id=KET)]
+    assert sorted(keys) == sorted([*fields, "_kg_build"])
+    assert (KET, "BINDS", GRIN1) not in {(e.subject, e.predicate, e.object) for e in neo4j_store.iter_edges()}
 
 
 def test_provenance_written_as_json_by_an_older_layout_is_still_read(neo4j_store, neo4j_server):

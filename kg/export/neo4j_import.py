@@ -36,7 +36,7 @@ __all__ = ["ARRAY_DELIMITER", "IMPORT_BUILD", "ImportFiles", "write_neo4j_import
 
 ARRAY_DELIMITER = ";"
 MANIFEST = "import.json"
-IMPORT_BUILD = "neo4j-admin-import"  # the ``_kg_build`` mark of imported records
+IMPORT_BUILD = "neo4j-admin-import"  # the ``_kg_build`` mark of imported nodes
 _LABEL = re.compile(r"[A-Z][A-Za-z0-9]*")
 _TYPE = re.compile(r"[A-Z][A-Z0-9_]*")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -139,7 +139,7 @@ def write_neo4j_import(nodes: Iterable[Node], edges: Iterable[Edge], directory: 
 
 
 def _edge_row(edge: Edge, rel: str, shared: dict[int, Any]) -> dict[str, Any]:
-    props = records.edge_row(edge, IMPORT_BUILD, shared)["props"]
+    props = records.edge_row(edge, None, shared)["props"]  # unmarked, as after a first build
     return {**props, ":START_ID": edge.subject, ":END_ID": edge.object, ":TYPE": rel}
 
 

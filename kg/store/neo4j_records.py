@@ -5,7 +5,9 @@ Besides them the store keeps its own bookkeeping under ``_kg_*`` names, never sh
 analysts: the exact properties as JSON (``_kg_properties``, absent when there are none), so
 nested values, ``None`` and key order round-trip; the normalised id, xrefs and names that
 :mod:`kg.query.search` compares (``_kg_search_*``); and ``_kg_build``, the write that last
-touched the record (records left from an older write are deleted after a rebuild).
+touched the record (records left from an older write are deleted after a rebuild). A first
+build (and a bulk import) leaves ``_kg_build`` off its relationships: nothing can be stale then,
+and a rebuild marks every relationship it writes, so the unmarked ones it leaves are the stale.
 
 Reads take a relationship's stored properties in one piece (``properties(r)``: one walk of
 its property records, no look-up of its end nodes) and rebuild the edge from them. Its
@@ -14,7 +16,8 @@ name, so they hold it exactly. Only an edge without provenance whose own propert
 provenance field's name would be misread; it is marked ``_kg_provenance = "null"``.
 (Databases written before this layout kept the whole provenance as JSON in
 ``_kg_provenance``; it is still read.) Every property left out of a relationship is one the
-storage engine does not write: 2 of 13 fewer at a first build.
+storage engine does not write: 3 of 13 fewer at a first build (bench/: each property costs
+the server a few microseconds per relationship).
 """
 
 from __future__ import annotations
@@ -74,9 +77,10 @@ def _provenance_part(edge: Edge) -> dict[str, Any]:
     return {k: v for k, v in flat.items() if k in PROVENANCE_FIELDS}
 
 
-def edge_row(edge: Edge, build: str, shared: dict[int, tuple[Provenance, dict[str, Any]]] | None = None
+def edge_row(edge: Edge, build: str | None, shared: dict[int, tuple[Provenance, dict[str, Any]]] | None = None
              ) -> dict[str, Any]:
-    """The ``UNWIND`` row that writes ``edge``: its id, ends and the full property map.
+    """The ``UNWIND`` row that writes ``edge``: its id, ends and the full property map, marked
+    with ``build`` (none when it is None: a first build).
 
     ``shared`` caches what edges sharing one provenance object have in common, so a batch of
     edges of one source encodes its provenance once; an edge with properties of its own takes
@@ -88,14 +92,17 @@ def edge_row(edge: Edge, build: str, shared: dict[int, tuple[Provenance, dict[st
         if cached is None or cached[0] is not prov:
             cached = shared[id(prov)] = (prov, _provenance_part(edge))
         props = {"id": edge.id, "subject": edge.subject, "object": edge.object, "qualifier": edge.qualifier,
-                 **cached[1], "_kg_build": build}
+                 **cached[1]}
+        if build is not None:
+            props["_kg_build"] = build
         return {"id": edge.id, "subject": edge.subject, "object": edge.object, "props": props}
     props = _plain(lambda: edge_properties(edge), f"edge {edge.id}")
     if edge.properties:
         props["_kg_properties"] = _json(edge.properties, f"properties of {edge.id}")
         if prov is None and not PROVENANCE_FIELDS_SET.isdisjoint(edge.properties):
             props["_kg_provenance"] = "null"
-    props["_kg_build"] = build
+    if build is not None:
+        props["_kg_build"] = build
     return {"id": edge.id, "subject": edge.subject, "object": edge.object, "props": props}
 
 

@@ -212,8 +212,10 @@ class Neo4jStore:
             for rows in pool.map(self._write_batches, self._transactions(node_statements)):
                 elements.update((r["id"], r["element"]) for r in rows)
 
+        edge_build = None if first else build  # see kg.store.neo4j_records: unmarked after a first build
+
         def edge_row(edge: Edge) -> dict[str, Any]:
-            return {**records.edge_row(edge, build, shared), "start": elements[edge.subject],
+            return {**records.edge_row(edge, edge_build, shared), "start": elements[edge.subject],
                     "end": elements[edge.object]}
 
         ends = "UNWIND $rows AS row MATCH (s) WHERE elementId(s) = row.start MATCH (o) WHERE elementId(o) = row.end"
