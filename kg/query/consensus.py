@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from kg.model import Node
+from kg.model import Edge, Node
 from kg.store.base import Chain, GraphStore
 
 __all__ = ["consensus", "POOLED_DESIGNS"]
@@ -54,11 +54,16 @@ def _agreement(directions: Counter[str]) -> tuple[bool | None, str | None]:
     return False, None
 
 
-def consensus(store: GraphStore, chains: Sequence[Chain], nodes: dict[str, Node]) -> list[dict[str, Any]]:
-    """One summary per (drug, condition) pair, sorted by drug then condition id."""
+def consensus(store: GraphStore, chains: Sequence[Chain], nodes: dict[str, Node],
+              outcomes: Sequence[Edge] | None = None) -> list[dict[str, Any]]:
+    """One summary per (drug, condition) pair, sorted by drug then condition id.
+
+    ``outcomes`` may give the REPORTS_OUTCOME edges of (at least) the chains' studies, when the
+    caller has them already; else they are read from ``store``.
+    """
     pairs, approvals = _pairs(chains, nodes)
-    all_studies = sorted({s for ids in pairs.values() for s in ids})
-    outcomes = store.edges_of(all_studies, "out", ["REPORTS_OUTCOME"])
+    if outcomes is None:
+        outcomes = store.edges_of(sorted({s for ids in pairs.values() for s in ids}), "out", ["REPORTS_OUTCOME"])
     summaries = []
     for (drug, condition), study_ids in sorted(pairs.items()):
         props = [nodes[s].properties for s in sorted(study_ids)]

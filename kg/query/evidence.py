@@ -149,4 +149,4 @@ def evidence(store: GraphStore, query: EvidenceQuery) -> EvidenceAnswer:
             for sid, (s, conds) in by_study.items()]
     rows.sort(key=lambda r: (r["evidence_level"] or 9, -(r["year"] or 0), -(r["n"] or 0), r["id"]))
     _add_adverse_effects(store, rows)
-    return EvidenceAnswer(sources, targets, conditions, kept, rows, nodes, consensus(store, kept, nodes))
+    return EvidenceAnswer(sources, targets, conditions, kept, rows, nodes, consensus(store, kept, nodes, outcome_edges))
