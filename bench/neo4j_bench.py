@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import mix, server_profile
+from bench import client_profile, mix, server_profile
 
 __all__ = ["run"]
 
@@ -44,6 +44,29 @@ def _naive(store: Any, edges: list[Any], count: int) -> dict[str, Any]:
     return {"edges": len(subset), "seconds": seconds, "edges_per_s": len(subset) / seconds}
 
 
+def _evidence_profile(store: Any, queries: mix.Mix, stem: Path) -> dict[str, Any]:
+    """One more (untimed) pass of the evidence questions with the client sampled by py-spy and
+    the store's reads counted: how much of a query's time the client works, and how many round
+    trips to the server it makes."""
+    reads = 0
+    read = store._read  # noqa: SLF001 - counted, not changed
+
+    def counted(query: str, **params: Any) -> Any:
+        nonlocal reads
+        reads += 1
+        return read(query, **params)
+
+    store._read = counted  # noqa: SLF001
+    try:
+        with client_profile.sampled(stem.with_suffix(".pyspy")) as figures:
+            for item in queries.evidence:
+                mix.OPERATIONS["evidence"](store, item)
+    finally:
+        del store._read  # noqa: SLF001 - the method again
+    return {**figures, "queries": len(queries.evidence),
+            "reads_per_query": reads / len(queries.evidence) if queries.evidence else 0.0}
+
+
 def run(args: argparse.Namespace, memory: Any, queries: mix.Mix, expected: dict[str, list[str]],
         latency: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Ingest ``memory``'s graph into Neo4j, time the mix there and compare the answers."""
@@ -60,8 +83,13 @@ def run(args: argparse.Namespace, memory: Any, queries: mix.Mix, expected: dict[
 
         def first_build(record: bool = False) -> tuple[Any, dict[str, Any]]:
             store.replace_all([], [])
-            with server_profile.profiled(pid, recording, record=record) as figures:
-                return store.replace_all(nodes, edges), figures
+            if not record:
+                with server_profile.profiled(pid, recording, record=False) as figures:
+                    return store.replace_all(nodes, edges), figures
+            with client_profile.sampled(recording.with_suffix(".pyspy")) as client, \
+                    server_profile.profiled(pid, recording) as figures:
+                written = store.replace_all(nodes, edges)
+            return written, {**figures, "client": client}
 
         cold, _ = first_build()  # the server's first heavy write at this scale: JIT compiling, files growing
         written, profile = first_build()  # the timed figure: the same first build, warmed up, no recording
@@ -73,6 +101,7 @@ def run(args: argparse.Namespace, memory: Any, queries: mix.Mix, expected: dict[
         if pid is not None and not args.quick:  # once more under Java Flight Recorder, for the profile
             recorded_build, recorded = first_build(record=True)
             profile["profile"] = recorded.get("profile")
+            profile["client_profile"] = recorded["client"]
             profile["profiled_edges_per_s"] = recorded_build.edges / recorded_build.seconds
         again = store.replace_all(nodes, edges)  # MERGE over the same records, then the (empty) sweep
         ingest["rebuild"] = {"seconds": again.seconds, "edges_per_s": again.edges / again.seconds}
@@ -101,6 +130,7 @@ def run(args: argparse.Namespace, memory: Any, queries: mix.Mix, expected: dict[
             print(f"  neo4j  {op:<14} p50 {latency[f'neo4j/{op}'].get('p50', 0):8.2f} ms  "
                   f"p99 {latency[f'neo4j/{op}'].get('p99', 0):8.2f} ms  mismatches {mismatches[op]}",
                   file=sys.stderr, flush=True)
-        return {"ingest": ingest, "mismatches": mismatches}
+        stem = Path(args.workdir) / f"neo4j-evidence-{len(edges)}"
+        return {"ingest": ingest, "mismatches": mismatches, "evidence_profile": _evidence_profile(store, queries, stem)}
     finally:
         store.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench import client_profile
+
 __all__ = ["write_markdown", "write_plots", "targets"]
 
 OPS = ("evidence", "search", "neighbourhood", "paths")
@@ -89,6 +91,37 @@ def _profile_lines(scales: dict[str, Any]) -> list[str]:
                           [[name, f"{share * 100:.1f} %"] for name, share in profile["shares"].items()])
 
 
+def _client_lines(scales: dict[str, Any]) -> list[str]:
+    """What the Python client did during the largest scale's profiled first build and a pass of
+    the evidence questions on Neo4j (py-spy samples, :mod:`bench.client_profile`)."""
+    with_neo4j = [(label, s["neo4j"]) for label, s in scales.items() if s.get("neo4j")]
+    if not with_neo4j:
+        return []
+    label, neo = max(with_neo4j, key=lambda item: scales[item[0]]["edges"])
+    ingest = ((neo.get("ingest") or {}).get("profile") or {}).get("client_profile") or {}
+    evidence = neo.get("evidence_profile") or {}
+    lines = ["## Client profile (py-spy, the Neo4j steps)", "",
+             f"At {label} (py-spy, {client_profile.RATE} samples/s of every thread of the "
+             "benchmark process; a thread waiting for the server is not sampled, so busy = the share of "
+             "wall time the client worked, the rest it waited):", ""]
+    sections = [("first build (the recorded one)", ingest), ("evidence questions, one pass", evidence)]
+    rows, groups = [], sorted({g for _, p in sections for g in (p.get("groups") or {})})
+    for name, p in sections:
+        if p.get("skipped"):
+            lines.append(f"- {name}: skipped, {p['skipped']}")
+        elif p.get("samples"):
+            extra = f", {p['reads_per_query']:.1f} reads (round trips) per question" if "reads_per_query" in p else ""
+            lines.append(f"- {name}: client busy {p['busy_share'] * 100:.0f} % of {p['wall_s']:.1f} s{extra}")
+            rows.append(name)
+    lines.append("")
+    if rows:
+        profiles = dict(sections)
+        lines += _table(["client work", *rows],
+                        [[g, *(f"{(profiles[r].get('groups') or {}).get(g, 0) * 100:.1f} %" for r in rows)]
+                         for g in groups])
+    return lines
+
+
 def _admin_lines(admin: dict[str, Any]) -> list[str]:
     """The neo4j-admin import section: the bulk path, measured at the largest scale."""
     lines = ["## Neo4j bulk import (kg export neo4j-import + neo4j-admin database import full, largest scale)", ""]
@@ -145,6 +178,7 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
                      "naive rows", "naive edges/s", "batched/naive", "server cores busy", "client cores busy"],
                     rows) if rows else [f"Skipped: {results.get('neo4j_skipped', 'no Neo4j')}", ""]
     lines += _profile_lines(scales)
+    lines += _client_lines(scales)
     lines += _admin_lines(results.get("admin_import") or {"skipped": "not run"})
     lines += ["## Query latency (ms, fixed seeded mix)", ""]
     rows = []

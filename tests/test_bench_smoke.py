@@ -63,6 +63,10 @@ def test_quick_run_writes_every_table(bench_run):
     assert (bench_run / "scaling.png").stat().st_size > 0
     results = json.loads((bench_run / "results.json").read_text())
     assert set(results["scales"]) == {"0.05x"}
+    profile = results["scales"]["0.05x"]["neo4j"]["evidence_profile"]  # a pass of the questions, sampled
+    assert profile["queries"] == 12 and profile["reads_per_query"] >= 5  # several store reads per question
+    assert "skipped" in profile or 0 <= profile["busy_share"] <= 2
+    assert "evidence questions, one pass: " in markdown.split("## Client profile", 1)[1]
     service = results["service"]
     assert "skipped" in service or set(service["levels"]) == {"1", "8", "32"}
     if "skipped" not in service:  # one process and one worker per core, side by side
