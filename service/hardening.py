@@ -10,18 +10,22 @@
   replaced by ``…`` (the 500 handler already hides the exception itself).
 * ``/api/cypher`` and ``/api/sparql`` are rate-limited per client address with a token bucket
   (``Settings.rate_limit_per_minute`` tokens a minute, bursts of ``rate_limit_burst``; 0 turns it
-  off); over the limit they answer 429 with ``Retry-After``.
+  off), shared by all workers of ``kg serve --workers``; over the limit they answer 429 with
+  ``Retry-After``.
 * CORS is off unless ``Settings.cors_origins`` names origins (``*`` for any): only those get
   ``Access-Control-Allow-Origin`` on ``/api/`` answers and preflight requests.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import mmap
+import multiprocessing
+import struct
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -44,36 +48,58 @@ _CORS_HEADERS = "Content-Type, Accept"
 class TokenBuckets:
     """One token bucket per client key: ``rate`` tokens a second, at most ``burst`` saved up.
 
-    Thread-safe (waitress serves from several threads); keeps at most ``max_clients`` buckets,
-    dropping the fullest (idlest) ones first.
+    The buckets live in shared memory (an anonymous shared mapping) behind a process-shared
+    lock, so the processes forked from the one that made them share them: under
+    ``kg serve --workers N`` a client gets the configured rate in all, not N times it. Safe for
+    threads too (waitress). A fixed table of ``max_clients`` slots, each a key's 64-bit hash,
+    its tokens and when they were counted; a new key takes an empty slot among the few it may
+    use, else the fullest (idlest) bucket there.
     """
+
+    _SLOT = struct.Struct("<Qdd")  # key hash (0: empty), tokens, time of the count
+    _PROBES = 8
 
     def __init__(self, per_minute: int, burst: int, max_clients: int = 10_000) -> None:
         self.rate = per_minute / 60.0
         self.burst = float(max(burst, 1))
-        self.max_clients = max_clients
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
+        self.max_clients = max(max_clients, 1)
+        self._table = mmap.mmap(-1, self.max_clients * self._SLOT.size)  # MAP_SHARED: survives fork()
+        self._lock = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn").Lock()
 
     def take(self, key: str, now: float | None = None) -> float:
         """Take one token for ``key``: 0.0 when allowed, else the seconds until a token is due."""
-        now = time.monotonic() if now is None else now
+        now = time.monotonic() if now is None else now  # CLOCK_MONOTONIC: one clock for all processes
+        hashed = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") or 1
         with self._lock:
-            tokens, last = self._buckets.get(key, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            offset = self._slot(hashed, now)
+            stored, tokens, last = self._SLOT.unpack_from(self._table, offset)
+            if stored != hashed:
+                tokens, last = self.burst, now
+            tokens = min(self.burst, tokens + max(now - last, 0.0) * self.rate)
             if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
-                self._prune(now)
+                self._SLOT.pack_into(self._table, offset, hashed, tokens - 1.0, now)
                 return 0.0
-            self._buckets[key] = (tokens, now)
+            self._SLOT.pack_into(self._table, offset, hashed, tokens, now)
             return (1.0 - tokens) / self.rate if self.rate > 0 else math.inf
 
-    def _prune(self, now: float) -> None:
-        if len(self._buckets) <= self.max_clients:
-            return
-        full = sorted(self._buckets, key=lambda k: -(self._buckets[k][0] + (now - self._buckets[k][1]) * self.rate))
-        for key in full[: len(self._buckets) - self.max_clients]:
-            del self._buckets[key]
+    def clients(self) -> int:
+        """How many buckets the table holds."""
+        with self._lock:
+            return sum(1 for (stored, _, _) in self._SLOT.iter_unpack(self._table) if stored)
+
+    def _slot(self, hashed: int, now: float) -> int:
+        """The offset of ``hashed``'s slot: its own, else the first empty one of its probes, else
+        the fullest bucket among them (slots are never emptied, so a key is never past an empty one)."""
+        fullest, fullest_tokens = -1, -1.0
+        for probe in range(min(self._PROBES, self.max_clients)):
+            offset = ((hashed + probe) % self.max_clients) * self._SLOT.size
+            stored, tokens, last = self._SLOT.unpack_from(self._table, offset)
+            if stored in (hashed, 0):
+                return offset
+            level = tokens + max(now - last, 0.0) * self.rate
+            if level > fullest_tokens:
+                fullest, fullest_tokens = offset, level
+        return fullest
 
 
 class _DepthSafeJSON(DefaultJSONProvider):

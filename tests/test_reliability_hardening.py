@@ -4,6 +4,8 @@ Neo4j's read transactions refusing writes even with the guard bypassed."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -90,7 +92,30 @@ def test_token_bucket_refills_and_stays_bounded():
     assert buckets.take("a", now=1.0) == 0.0
     for i in range(10):
         buckets.take(f"client-{i}", now=2.0)
-    assert len(buckets._buckets) <= 3
+    assert buckets.clients() == 3  # the table holds 3; the idlest buckets made way for new clients
+    assert [buckets.take("client-9", now=2.0) for _ in range(2)] == [0.0, pytest.approx(1.0)]  # it kept its count
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="processes share the buckets by forking")
+def test_token_buckets_are_shared_by_forked_processes():
+    global _FORKED
+    _FORKED = buckets = TokenBuckets(per_minute=60, burst=3)
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=_take_one) for _ in range(3)]  # forked after the buckets were made
+    for process in processes:
+        process.start()
+        process.join(timeout=30)
+    assert [p.exitcode for p in processes] == [0, 0, 0]  # each was allowed its token
+    assert buckets.take("10.0.0.1") > 0  # the burst of 3 is spent, by the three processes together
+    assert buckets.take("10.0.0.2") == 0.0
+
+
+_FORKED: TokenBuckets | None = None
+
+
+def _take_one() -> None:
+    assert _FORKED is not None
+    os._exit(0 if _FORKED.take("10.0.0.1") == 0.0 else 1)
 
 
 def test_cors_is_off_unless_configured(small_store, tmp_path):

@@ -81,3 +81,28 @@ def test_two_workers_serve_the_same_answers_as_the_app(tmp_path, small_dir, clie
 def test_workers_must_be_positive(tmp_path):
     result = CliRunner().invoke(main, ["--snapshot", str(tmp_path / "g.jsonl"), "serve", "--workers", "0"])
     assert result.exit_code == 2 and "--workers" in result.output
+
+
+def post_cypher(base: str) -> int:
+    body = json.dumps({"query": "MATCH (d:Drug) RETURN d.id AS id LIMIT 1"}).encode()
+    request = urllib.request.Request(base + "/api/cypher", body, {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback test server
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_the_rate_limit_holds_across_workers(tmp_path, small_dir):
+    snapshot = tmp_path / "graph.jsonl"
+    built = CliRunner().invoke(main, ["--snapshot", str(snapshot), "build", "--curated-dir", str(small_dir)])
+    assert built.exit_code == 0, built.output
+    server, base = serve(["--snapshot", str(snapshot)], {"KG_STORE": "memory", "KG_RATE_LIMIT_PER_MINUTE": "1",
+                                                         "KG_RATE_LIMIT_BURST": "4"})
+    try:
+        assert len(children(server.pid)) == 2
+        with ThreadPoolExecutor(4) as pool:  # spread over both workers
+            statuses = sorted(pool.map(lambda _: post_cypher(base), range(10)))
+    finally:
+        stop(server)
+    assert statuses == [200] * 4 + [429] * 6  # one burst of 4 for this client, not 4 per worker
