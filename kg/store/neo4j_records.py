@@ -3,8 +3,7 @@
 Analysts' Cypher sees the maps of :mod:`kg.store.projection` (the same on every store).
 Besides them the store keeps its own bookkeeping under ``_kg_*`` names, never shown to
 analysts: the exact properties as JSON (``_kg_properties``, absent when there are none), so
-nested values, ``None`` and key order round-trip; the normalised id, xrefs and names that
-:mod:`kg.query.search` compares (``_kg_search_*``); and ``_kg_build``, the write that last
+nested values, ``None`` and key order round-trip; and ``_kg_build``, the write that last
 touched the record (records left from an older write are deleted after a rebuild). A first
 build (and a bulk import) leaves ``_kg_build`` off its relationships: nothing can be stale then,
 and a rebuild marks every relationship it writes, so the unmarked ones it leaves are the stale.
@@ -23,8 +22,7 @@ the server a few microseconds per relationship).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from difflib import SequenceMatcher
+from collections.abc import Callable
 from typing import Any
 
 from neo4j.graph import Node as GraphNode
@@ -32,10 +30,9 @@ from neo4j.graph import Path, Relationship
 
 from kg.errors import KGError
 from kg.model import Edge, Node, Provenance
-from kg.query.search import normalise
 from kg.store.projection import PROVENANCE_FIELDS, edge_properties, node_json, node_properties, relationship_json
 
-__all__ = ["node_row", "edge_row", "node_from", "edge_from", "fuzzy_ratio", "INTERNAL_PREFIX", "public_properties",
+__all__ = ["node_row", "edge_row", "node_from", "edge_from", "INTERNAL_PREFIX", "public_properties",
            "cypher_json", "COMMON_LABEL"]
 
 INTERNAL_PREFIX = "_kg_"
@@ -63,9 +60,6 @@ def node_row(node: Node, build: str) -> dict[str, Any]:
     props = _plain(lambda: node_properties(node), f"node {node.id}")
     props.update({
         "_kg_properties": _json(node.properties, f"properties of {node.id}"),
-        "_kg_search_id": normalise(node.id),
-        "_kg_search_xrefs": [normalise(x) for x in node.xrefs],
-        "_kg_search_texts": [normalise(node.name), *(normalise(s) for s in node.synonyms)],
         "_kg_build": build,
     })
     return {"id": node.id, "props": props}
@@ -143,11 +137,6 @@ def edge_from(data: dict[str, Any]) -> Edge:
 def public_properties(properties: dict[str, Any]) -> dict[str, Any]:
     """``properties`` without the store's own ``_kg_*`` bookkeeping (what analysts see)."""
     return {k: v for k, v in properties.items() if not k.startswith(INTERNAL_PREFIX)}
-
-
-def fuzzy_ratio(query: str, texts: Iterable[str]) -> float:
-    """The best difflib ratio of ``query`` against the texts, as :func:`kg.query.search.score_node`."""
-    return max((SequenceMatcher(None, query, text[: len(query) + 3]).ratio() for text in texts), default=0.0)
 
 
 def cypher_json(value: Any) -> Any:

@@ -26,12 +26,13 @@ from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Neo4jEr
 from kg.errors import ConfigError, KGError, SchemaError, StoreUnavailable
 from kg.model import Edge, Node
 from kg.query.chains import DRUG_CATEGORIES, chain_sort_key, edge_sort_key
-from kg.query.search import FUZZY_MIN_RATIO, normalise, rank
 from kg.settings import Settings
 from kg.store import neo4j_cypher
 from kg.store import neo4j_queries as queries
 from kg.store import neo4j_records as records
 from kg.store.base import Chain, CypherResult, GraphCounts, SearchHit, Subgraph, WriteSummary
+from kg.store.generation import GenerationCache
+from kg.store.memory_search import SearchIndex
 from ontology import Schema, load_schema
 
 __all__ = ["Neo4jStore", "COMMON_LABEL"]
@@ -61,6 +62,7 @@ class Neo4jStore:
         self.batch_size = batch_size
         self.writers = max(1, writers)
         self._has_password = bool(password)
+        self._search_index: GenerationCache[SearchIndex] = GenerationCache(_search_index)
         self._auth = (user, password or "")
         with self._translated():
             self.driver: Driver = self._driver()
@@ -367,27 +369,18 @@ class Neo4jStore:
         return found[:limit]
 
     def search(self, text: str, category: str | None = None, limit: int = 10) -> list[SearchHit]:
-        """Rank as :func:`kg.query.search.rank` does, over candidates that Cypher selects.
+        """The hits :func:`kg.query.search.rank` would return over every node, found with the
+        embedded store's search index (:mod:`kg.store.memory_search`) and returned as full nodes.
 
-        Exact and substring candidates come from Cypher on normalised texts kept at write time.
-        Only when they are fewer than ``limit`` are fuzzy candidates needed; those are scored
-        in Python (difflib) over ids and normalised names alone, as Cypher has no equivalent.
+        The index holds each node's id, category, name, synonyms and xrefs; it is read from the
+        server once per generation of the graph (:meth:`generation`: a rebuild makes a new one)
+        and kept in this process. Ranking in Cypher is not possible (difflib's fuzzy ratio), and
+        scoring every node's names fetched per query took a second or more on Hetionet's.
         """
-        query = normalise(text)
-        if not query:
-            return []
-        rows = self._read(
-            f"MATCH (n:Entity) WHERE ($category IS NULL OR n.category = $category) AND "
-            f"(n._kg_search_id = $q OR $q IN n._kg_search_xrefs OR any(t IN n._kg_search_texts WHERE t CONTAINS $q)) "
-            f"RETURN {queries.NODE} AS node", q=query, category=category)
-        candidates = [records.node_from(row["node"]) for row in rows]
-        if len(candidates) < limit and len(query) >= 4:
-            texts = self._read("MATCH (n:Entity) WHERE $category IS NULL OR n.category = $category "
-                               "RETURN n.id AS id, n._kg_search_texts AS texts", category=category)
-            fuzzy = [r["id"] for r in texts if records.fuzzy_ratio(query, r["texts"]) >= FUZZY_MIN_RATIO]
-            known = {n.id for n in candidates}
-            candidates += self.get_nodes(i for i in fuzzy if i not in known).values()
-        return rank(candidates, text, category, limit)
+        index, _ = self._search_index.get(self)
+        hits = index.search(text, category, limit)
+        full = self.get_nodes(h.node.id for h in hits)
+        return [SearchHit(full[h.node.id], h.score, h.matched) for h in hits if h.node.id in full]
 
     def cypher(self, query: str, params: Mapping[str, Any] | None = None, timeout: float = 10.0,
                row_cap: int = 10_000) -> CypherResult:
@@ -448,6 +441,14 @@ def _quiet_deadlock_retries() -> Iterator[None]:
         yield
     finally:
         logger.removeFilter(keep)
+
+
+def _search_index(store: Any) -> SearchIndex:
+    """The search index of every node's names and ids (the nodes' other fields are not needed)."""
+    rows = store._read("MATCH (n:Entity) RETURN n.id AS id, n.category AS category, n.name AS name, "  # noqa: SLF001
+                       "n.synonyms AS synonyms, n.xrefs AS xrefs ORDER BY n.id")
+    return SearchIndex([Node(id=r["id"], category=r["category"], name=r["name"], synonyms=tuple(r["synonyms"] or ()),
+                             xrefs=tuple(r["xrefs"] or ())) for r in rows])
 
 
 def _group(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, list[Any]]:
