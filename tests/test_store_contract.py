@@ -121,6 +121,17 @@ def test_rewrite_is_idempotent_and_replaces(empty_store):
     assert empty_store.counts().total_nodes == 0 and list(empty_store.iter_edges()) == []
 
 
+def test_search_sees_the_graph_after_a_rebuild(empty_store):
+    empty_store.replace_all(NODES, EDGES)
+    assert [h.node.id for h in empty_store.search("ketamine", "Drug", 1)] == [KET]
+    assert empty_store.search("zorblatamine") == []
+    renamed = Node(KET, "Drug", "zorblatamine", ("Ketalar",), NODES[0].xrefs, NODES[0].properties)
+    empty_store.replace_all([renamed, *NODES[1:]], EDGES)  # as many nodes as before: only the names differ
+    [hit] = empty_store.search("zorblatamine")
+    assert hit.node == renamed and hit.matched == "name"
+    assert "ketamine" not in {h.node.name for h in empty_store.search("ketamine")}
+
+
 def test_duplicate_records_last_wins(empty_store):
     renamed = Node(KET, "Drug", "ketamine (renamed)")
     summary = empty_store.replace_all([NODES[0], renamed], [])
