@@ -24,6 +24,7 @@ from typing import Any
 __all__ = ["sampled", "summarise", "GROUPS", "RATE"]
 
 RATE = 100  # samples per second
+ROOT = Path(__file__).resolve().parents[1]
 #: (group, path fragments), checked for each frame from the innermost out; the first group one
 #: of whose fragments is in a frame's file names the sample
 GROUPS: list[tuple[str, tuple[str, ...]]] = [
@@ -94,13 +95,27 @@ def summarise(raw: str, wall_s: float, rate: int = RATE) -> dict[str, Any]:
         n = int(count)
         total += n
         groups[_group(frames)] += n
-        leaves[frames[-1]] += n
+        leaves[_short(frames[-1])] += n
     return {
         "samples": total, "wall_s": wall_s,
         "busy_share": total / (rate * wall_s) if wall_s > 0 else 0.0,
         "groups": {name: count / total for name, count in groups.most_common()} if total else {},
         "top": [[frame, count / total] for frame, count in leaves.most_common(8)] if total else [],
     }
+
+
+def _short(frame: str) -> str:
+    """A frame without the machine's directories: paths from the repository or site-packages.
+
+    >>> _short("pack (/x/.venv/lib/python3.11/site-packages/neo4j/_codec/packstream/v1/__init__.py:76)")
+    'pack (neo4j/_codec/packstream/v1/__init__.py:76)'
+    """
+    name, _, where = frame.partition(" (")
+    for root in ("site-packages/", f"{ROOT}/"):
+        if root in where:
+            where = where.split(root, 1)[1]
+            break
+    return f"{name} ({where}" if where else name
 
 
 def _group(frames: list[str]) -> str:
