@@ -115,7 +115,7 @@ class Neo4jStore:
 
         Run as an auto-commit transaction: one round trip (RUN and PULL together), where a
         managed one takes two (its COMMIT waits for the answer). The store's reads are many
-        and small (an evidence query makes about ten), so this is a sixth of its latency
+        and small (an evidence query makes nine), so this is a sixth of its latency
         (bench/). The driver does not retry an auto-commit transaction, so a failure it would
         retry (a lost connection, a transient server error) runs the read again as a managed
         transaction, which it does retry.
@@ -379,6 +379,8 @@ class Neo4jStore:
         """
         index, _ = self._search_index.get(self)
         hits = index.search(text, category, limit)
+        if not hits:
+            return []
         full = self.get_nodes(h.node.id for h in hits)
         return [SearchHit(full[h.node.id], h.score, h.matched) for h in hits if h.node.id in full]
 
