@@ -126,17 +126,29 @@ def neighbourhood(store: GraphStore, node_id: str, depth: int = 1, categories: I
 
 
 def paths(store: GraphStore, source: str, target: str, max_hops: int = 3, limit: int = 25) -> list[Chain]:
-    """Simple paths between two nodes, ignoring edge direction, shortest first."""
+    """Simple paths between two nodes, ignoring edge direction, shortest first.
+
+    Breadth first from ``source``; a path is extended only where it can still end at the
+    target: its last step is taken along the target's own edges (looked up by their other
+    end), and the step before goes only to the target's neighbours. So a hub on the way is not
+    walked edge by edge for paths that could not reach the target (the paths found are the
+    same).
+    """
     if store.get_node(source) is None or store.get_node(target) is None:
         return []
+    at_target: dict[str, list[Edge]] = {}  # the target's edges, by their other end
+    for edge in store.edges_of([target], "both"):
+        at_target.setdefault(edge.object if edge.subject == target else edge.subject, []).append(edge)
     found: list[Chain] = []
     frontier: list[Prefix] = [((source,), ())]
-    for _ in range(max_hops):
+    for hop in range(max_hops):
+        left = max_hops - hop - 1  # steps still possible after this one
         nxt: list[Prefix] = []
         for nodes, edges in frontier:
-            for edge in store.edges_of([nodes[-1]], "both"):
-                other = edge.object if edge.subject == nodes[-1] else edge.subject
-                if other in nodes:
+            last = nodes[-1]
+            for edge in at_target.get(last, ()) if left == 0 else store.edges_of([last], "both"):
+                other = edge.object if edge.subject == last else edge.subject
+                if other in nodes or (left == 1 and other != target and other not in at_target):
                     continue
                 step = ((*nodes, other), (*edges, edge))
                 if other == target:
