@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -25,8 +26,10 @@ __all__ = ["sampled", "summarise", "GROUPS", "RATE"]
 
 RATE = 100  # samples per second
 ROOT = Path(__file__).resolve().parents[1]
+STDLIB = sysconfig.get_paths()["stdlib"]
 #: (group, path fragments), checked for each frame from the innermost out; the first group one
-#: of whose fragments is in a frame's file names the sample
+#: of whose fragments is in a frame's file names the sample (so the standard library's work,
+#: e.g. ``json``, counts for the code that called it)
 GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("driver: encoding and decoding messages (PackStream)", ("/packstream/", "/_codec/")),
     ("driver: sockets and Bolt protocol", ("/_async_compat/", "/_bolt", "/io/_", "socket.py", "selectors.py",
@@ -36,7 +39,7 @@ GROUPS: list[tuple[str, tuple[str, ...]]] = [
     ("kg: Neo4j store logic (kg/store/)", ("/kg/store/",)),
     ("kg: query logic (kg/query/)", ("/kg/query/",)),
     ("kg: model and other", ("/kg/",)),
-    ("benchmark harness and Python runtime", ("/bench/", "/concurrent/", "threading.py", "json/")),
+    ("benchmark harness and Python runtime", ("/bench/", "/concurrent/", "threading.py")),
 ]
 
 
@@ -105,13 +108,14 @@ def summarise(raw: str, wall_s: float, rate: int = RATE) -> dict[str, Any]:
 
 
 def _short(frame: str) -> str:
-    """A frame without the machine's directories: paths from the repository or site-packages.
+    """A frame without the machine's directories: paths from site-packages, the repository or
+    the standard library.
 
     >>> _short("pack (/x/.venv/lib/python3.11/site-packages/neo4j/_codec/packstream/v1/__init__.py:76)")
     'pack (neo4j/_codec/packstream/v1/__init__.py:76)'
     """
     name, _, where = frame.partition(" (")
-    for root in ("site-packages/", f"{ROOT}/"):
+    for root in ("site-packages/", f"{ROOT}/", f"{STDLIB}/"):
         if root in where:
             where = where.split(root, 1)[1]
             break

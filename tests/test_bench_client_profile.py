@@ -34,9 +34,12 @@ def test_samples_are_grouped_by_their_innermost_known_frame():
         "_read (/x/kg/store/neo4j_store.py:5);run (/v/neo4j/_sync/work/session.py:3);"
         "pack (/v/neo4j/_codec/packstream/v1/__init__.py:7) 3",
         "<module> (/x/bench/neo4j_bench.py:1);evidence (/x/kg/query/evidence.py:9) 1",
+        "<module> (/x/bench/neo4j_bench.py:1);edge_from (/x/kg/store/neo4j_records.py:120);"
+        "JSONDecoder.decode (/usr/lib/python3.11/json/decoder.py:337) 4",  # the standard library counts for its caller
         "garbage line",
     ])
     figures = client_profile.summarise(raw, wall_s=0.1, rate=100)
-    assert figures["samples"] == 4 and figures["busy_share"] == pytest.approx(0.4)
-    assert figures["groups"] == {"driver: encoding and decoding messages (PackStream)": 0.75,
-                                 "kg: query logic (kg/query/)": 0.25}
+    assert figures["samples"] == 8 and figures["busy_share"] == pytest.approx(0.8)
+    assert figures["groups"] == {"kg: records to rows and back (kg/store/neo4j_records.py)": 0.5,
+                                 "driver: encoding and decoding messages (PackStream)": 0.375,
+                                 "kg: query logic (kg/query/)": 0.125}
