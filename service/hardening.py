@@ -58,6 +58,7 @@ class TokenBuckets:
 
     _SLOT = struct.Struct("<Qdd")  # key hash (0: empty), tokens, time of the count
     _PROBES = 8
+    LOCK_TIMEOUT_S = 1.0  # the lock is held for microseconds; longer means its holder died
 
     def __init__(self, per_minute: int, burst: int, max_clients: int = 10_000) -> None:
         self.rate = per_minute / 60.0
@@ -70,7 +71,9 @@ class TokenBuckets:
         """Take one token for ``key``: 0.0 when allowed, else the seconds until a token is due."""
         now = time.monotonic() if now is None else now  # CLOCK_MONOTONIC: one clock for all processes
         hashed = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little") or 1
-        with self._lock:
+        if not self._lock.acquire(timeout=self.LOCK_TIMEOUT_S):
+            return 0.0  # a worker killed while holding the lock must not stop every query: allow
+        try:
             offset = self._slot(hashed, now)
             stored, tokens, last = self._SLOT.unpack_from(self._table, offset)
             if stored != hashed:
@@ -81,6 +84,8 @@ class TokenBuckets:
                 return 0.0
             self._SLOT.pack_into(self._table, offset, hashed, tokens, now)
             return (1.0 - tokens) / self.rate if self.rate > 0 else math.inf
+        finally:
+            self._lock.release()
 
     def clients(self) -> int:
         """How many buckets the table holds."""
