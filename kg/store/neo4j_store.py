@@ -62,7 +62,7 @@ class Neo4jStore:
         self.batch_size = batch_size
         self.writers = max(1, writers)
         self._has_password = bool(password)
-        self._search_index: GenerationCache[SearchIndex] = GenerationCache(_search_index)
+        self._search_index: GenerationCache[SearchIndex] = GenerationCache(self._read_search_index)
         self._auth = (user, password or "")
         with self._translated():
             self.driver: Driver = self._driver()
@@ -384,6 +384,13 @@ class Neo4jStore:
         full = self.get_nodes(h.node.id for h in hits)
         return [SearchHit(full[h.node.id], h.score, h.matched) for h in hits if h.node.id in full]
 
+    def _read_search_index(self, _store: object) -> SearchIndex:
+        """The search index of every node's names and ids (the nodes' other fields are not needed)."""
+        rows = self._read("MATCH (n:Entity) RETURN n.id AS id, n.category AS category, n.name AS name, "
+                          "n.synonyms AS synonyms, n.xrefs AS xrefs ORDER BY n.id")
+        return SearchIndex([Node(id=r["id"], category=r["category"], name=r["name"],
+                                 synonyms=tuple(r["synonyms"] or ()), xrefs=tuple(r["xrefs"] or ())) for r in rows])
+
     def cypher(self, query: str, params: Mapping[str, Any] | None = None, timeout: float = 10.0,
                row_cap: int = 10_000) -> CypherResult:
         """Run one guarded analyst query in a read transaction that the server stops at ``timeout``
@@ -443,14 +450,6 @@ def _quiet_deadlock_retries() -> Iterator[None]:
         yield
     finally:
         logger.removeFilter(keep)
-
-
-def _search_index(store: Any) -> SearchIndex:
-    """The search index of every node's names and ids (the nodes' other fields are not needed)."""
-    rows = store._read("MATCH (n:Entity) RETURN n.id AS id, n.category AS category, n.name AS name, "  # noqa: SLF001
-                       "n.synonyms AS synonyms, n.xrefs AS xrefs ORDER BY n.id")
-    return SearchIndex([Node(id=r["id"], category=r["category"], name=r["name"], synonyms=tuple(r["synonyms"] or ()),
-                             xrefs=tuple(r["xrefs"] or ())) for r in rows])
 
 
 def _group(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, list[Any]]:
